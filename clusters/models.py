@@ -1,0 +1,96 @@
+"""The taxonomy that staff keep: clusters, their capabilities and the reference lists."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class ActiveQuerySet(models.QuerySet):
+    def active(self) -> ActiveQuerySet:
+        return self.filter(is_active=True)
+
+
+class Cluster(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=300, help_text="One sentence, shown on cards.")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    is_active = models.BooleanField(default=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:detail", kwargs={"slug": self.slug})
+
+
+class Capability(models.Model):
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="capabilities")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cluster__position", "position", "name"]
+        verbose_name_plural = "capabilities"
+        constraints = [
+            models.UniqueConstraint(
+                "cluster", Lower("name"), name="capability_name_unique_in_cluster"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceItem(models.Model):
+    """A name and a slug in a short list that staff keep (regions, certifications, ...)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(ReferenceItem):
+    is_scottish = models.BooleanField(default=True)
+
+    class Meta(ReferenceItem.Meta):
+        pass
+
+
+class Certification(ReferenceItem):
+    description = models.TextField(blank=True)
+
+    class Meta(ReferenceItem.Meta):
+        pass
+
+
+class Framework(ReferenceItem):
+    owner = models.CharField(
+        max_length=120, blank=True, help_text="Who runs it, e.g. Scottish Government, CCS."
+    )
+    url = models.URLField(blank=True)
+
+    class Meta(ReferenceItem.Meta):
+        pass
+
+
+class Sector(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        pass

@@ -1,0 +1,44 @@
+"""Cluster pages: the list of clusters, and one cluster with its capabilities and companies."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from clusters.models import Cluster
+from members.models import Company
+
+COMPANIES_PER_PAGE = 20
+PUBLISHED = Q(companies__status=Company.Status.PUBLISHED)
+
+
+@require_safe
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    clusters = Cluster.objects.active().annotate(
+        company_count=Count("companies", filter=PUBLISHED, distinct=True),
+        capability_count=Count("capabilities", distinct=True),
+    )
+    return render(request, "clusters/cluster_list.html", {"clusters": clusters})
+
+
+@require_safe
+def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = get_object_or_404(Cluster.objects.active(), slug=slug)
+    capabilities = cluster.capabilities.annotate(
+        company_count=Count("companies", filter=PUBLISHED, distinct=True)
+    )
+    companies = Company.objects.published().in_cluster(cluster).with_card_data()
+    page = Paginator(companies, COMPANIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clusters/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "capabilities": capabilities,
+            "page_obj": page,
+            "companies": page.object_list,
+        },
+    )

@@ -1,0 +1,83 @@
+"""Site-wide pages: home, about, accessibility statement, health, robots, error pages."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError, connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from clusters.models import Cluster
+from members.models import Company
+
+RECENT_COMPANIES = 6
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    clusters = Cluster.objects.active().annotate(
+        company_count=Count(
+            "companies", filter=Q(companies__status=Company.Status.PUBLISHED), distinct=True
+        )
+    )
+    recent = Company.objects.published().with_card_data().order_by("-updated_at")[:RECENT_COMPANIES]
+    return render(
+        request,
+        "directory/home.html",
+        {
+            "clusters": clusters,
+            "recent_companies": recent,
+            "company_total": Company.objects.published().count(),
+        },
+    )
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/about.html")
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/accessibility.html")
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /members/",
+        "Disallow: /companies/export.csv",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return HttpResponseNotFound(
+        loader.render_to_string("404.html", {"request_path": request.path}, request)
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without a request context: whatever broke must not break the error page too.
+    return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.models import (
+    CaseStudy,
+    Company,
+    CompanyCertification,
+    CompanyFramework,
+    CompanyMembership,
+    Invitation,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Personal info", {"fields": ["full_name"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Important dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+
+
+class CompanyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = "__all__"  # noqa: DJ007 - staff curate every field
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        clusters = cleaned.get("clusters")
+        capabilities = cleaned.get("capabilities")
+        if clusters is not None and capabilities is not None:
+            try:
+                Company.validate_capabilities(clusters, capabilities)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class CompanyCertificationInline(admin.TabularInline):
+    model = CompanyCertification
+    fields = ["certification", "certificate_number", "issuer", "valid_until"]
+    autocomplete_fields = ["certification"]
+    extra = 0
+
+
+class CompanyFrameworkInline(admin.TabularInline):
+    model = CompanyFramework
+    fields = ["framework", "lot", "valid_until"]
+    autocomplete_fields = ["framework"]
+    extra = 0
+
+
+class CaseStudyInline(admin.StackedInline):
+    model = CaseStudy
+    fields = ["title", "client", "summary", "year", "is_public_sector", "position"]
+    extra = 0
+
+
+class CompanyMembershipInline(admin.TabularInline):
+    model = CompanyMembership
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    form = CompanyAdminForm
+    list_display = [
+        "name",
+        "status",
+        "region",
+        "employee_band",
+        "last_verified_at",
+        "updated_at",
+    ]
+    list_filter = ["status", "clusters", "region", "employee_band", "last_verified_at"]
+    list_select_related = ["region"]
+    search_fields = ["name", "slug", "summary", "companies_house_number", "contact_email"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["region", "capabilities", "clusters", "sectors"]
+    date_hierarchy = "updated_at"
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [
+        CompanyCertificationInline,
+        CompanyFrameworkInline,
+        CaseStudyInline,
+        CompanyMembershipInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "status", "summary", "description", "logo"]}),
+        ("Contact", {"fields": ["website", "contact_name", "contact_email", "contact_phone"]}),
+        (
+            "Organisation",
+            {
+                "fields": [
+                    "town",
+                    "postcode",
+                    "region",
+                    "founded_year",
+                    "employee_band",
+                    "companies_house_number",
+                ]
+            },
+        ),
+        ("What they do", {"fields": ["clusters", "capabilities", "sectors"]}),
+        (
+            "Commitments",
+            {
+                "fields": [
+                    "pays_real_living_wage",
+                    "fair_work_first",
+                    "scottish_business_pledge",
+                    "supported_business",
+                ]
+            },
+        ),
+        (
+            "Verification",
+            {"fields": ["last_verified_at", "last_confirmed_at", "created_at", "updated_at"]},
+        ),
+    ]
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "company", "client", "year", "is_public_sector"]
+    list_filter = ["is_public_sector", "year"]
+    list_select_related = ["company"]
+    search_fields = ["title", "client", "summary", "company__name"]
+    autocomplete_fields = ["company"]
+
+
+@admin.register(CompanyCertification)
+class CompanyCertificationAdmin(SimpleHistoryAdmin):
+    list_display = ["company", "certification", "certificate_number", "issuer", "valid_until"]
+    list_filter = ["certification", "valid_until"]
+    list_select_related = ["company", "certification"]
+    search_fields = ["company__name", "certificate_number", "issuer"]
+    autocomplete_fields = ["company", "certification"]
+
+
+@admin.register(CompanyFramework)
+class CompanyFrameworkAdmin(SimpleHistoryAdmin):
+    list_display = ["company", "framework", "lot", "valid_until"]
+    list_filter = ["framework"]
+    list_select_related = ["company", "framework"]
+    search_fields = ["company__name", "lot"]
+    autocomplete_fields = ["company", "framework"]
+
+
+@admin.register(CompanyMembership)
+class CompanyMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", "role", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "company"]
+    search_fields = ["user__email", "company__name"]
+    autocomplete_fields = ["user", "company"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "company", "role", "expires_at", "accepted_at", "invited_by"]
+    list_filter = ["role", "accepted_at"]
+    list_select_related = ["company", "invited_by"]
+    search_fields = ["email", "company__name"]
+    readonly_fields = ["token_hash", "accepted_at", "created_at"]
+    autocomplete_fields = ["company", "invited_by"]

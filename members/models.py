@@ -1,0 +1,425 @@
+"""Member companies, their profile parts, and who may edit them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
+
+COMPANIES_HOUSE_PATTERN = r"^([0-9]{8}|(SC|NI|OC|SO|NC|LP|SL|FC|SF|NL|R0|IP|SP|RC|SR|ZC)[0-9]{6})$"
+
+companies_house_validator = RegexValidator(
+    COMPANIES_HOUSE_PATTERN,
+    message=(
+        "Enter a Companies House number: eight digits (01234567) or two capital letters "
+        "and six digits (SC123456)."
+    ),
+)
+
+# A profile that staff have not verified for this long is shown as due for review.
+VERIFICATION_FRESH_FOR = datetime.timedelta(days=365)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: staff of the industry body, or someone at a member company."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the curation admin.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class CompanyQuerySet(models.QuerySet):
+    def published(self) -> CompanyQuerySet:
+        return self.filter(status=Company.Status.PUBLISHED)
+
+    def in_cluster(self, cluster: Cluster) -> CompanyQuerySet:
+        return self.filter(clusters=cluster)
+
+    def matching_text(self, text: str) -> CompanyQuerySet:
+        """Every word must appear in the name or the summary (the simple, portable filter)."""
+        qs = self
+        for word in text.split()[:20]:
+            qs = qs.filter(Q(name__icontains=word) | Q(summary__icontains=word))
+        return qs
+
+    def editable_by(self, user: AbstractBaseUser) -> CompanyQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+    def with_card_data(self) -> CompanyQuerySet:
+        """What a result card shows, in a fixed number of queries however many rows."""
+        today = timezone.localdate()
+        return self.select_related("region").prefetch_related(
+            "clusters",
+            Prefetch("capabilities", queryset=Capability.objects.select_related("cluster")),
+            Prefetch(
+                "certifications",
+                queryset=CompanyCertification.objects.current(today).select_related(
+                    "certification"
+                ),
+                to_attr="current_certifications",
+            ),
+            Prefetch(
+                "frameworks",
+                queryset=CompanyFramework.objects.current(today).select_related("framework"),
+                to_attr="current_frameworks",
+            ),
+        )
+
+
+class CompanyStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending approval"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class EmployeeBand(models.TextChoices):
+    MICRO = "1-9", "1 to 9 employees"
+    SMALL = "10-49", "10 to 49 employees"
+    MEDIUM = "50-249", "50 to 249 employees"
+    LARGE = "250+", "250 or more employees"
+
+
+class Company(models.Model):
+    Status = CompanyStatus
+    EmployeeBand = EmployeeBand
+
+    SME_BANDS = (EmployeeBand.MICRO, EmployeeBand.SMALL, EmployeeBand.MEDIUM)
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences, shown in search results."
+    )
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="companies", null=True, blank=True
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    employee_band = models.CharField(max_length=8, choices=EmployeeBand.choices)
+    companies_house_number = models.CharField(
+        "Companies House number",
+        max_length=8,
+        blank=True,
+        validators=[companies_house_validator],
+    )
+    logo = models.ImageField(upload_to="logos/", blank=True)
+    clusters = models.ManyToManyField(Cluster, related_name="companies")
+    capabilities = models.ManyToManyField(Capability, related_name="companies", blank=True)
+    sectors = models.ManyToManyField(Sector, related_name="companies", blank=True)
+    pays_real_living_wage = models.BooleanField("Real Living Wage employer", default=False)
+    fair_work_first = models.BooleanField("Fair Work First", default=False)
+    scottish_business_pledge = models.BooleanField("Scottish Business Pledge", default=False)
+    supported_business = models.BooleanField("Supported business", default=False)
+    last_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When staff last checked this profile."
+    )
+    last_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the member last confirmed it is current."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[clusters, capabilities, sectors])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["employee_band"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employee_band__in=EmployeeBand.values),
+                name="company_employee_band_valid",
+                violation_error_message="Choose an employee band.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CompanyStatus.values),
+                name="company_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(companies_house_number="")
+                | Q(companies_house_number__regex=COMPANIES_HOUSE_PATTERN),
+                name="company_companies_house_number_format",
+                violation_error_message=companies_house_validator.message,
+            ),
+            models.UniqueConstraint(
+                fields=["companies_house_number"],
+                condition=~Q(companies_house_number=""),
+                name="company_companies_house_number_unique",
+                violation_error_message="Another company already has this Companies House number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.companies_house_number = self.companies_house_number.strip().upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:company_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_sme(self) -> bool:
+        return self.employee_band in self.SME_BANDS
+
+    @property
+    def commitments(self) -> list[str]:
+        """The labels of the fair-work commitments this company has made."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in COMMITMENT_FIELDS.values()
+            if getattr(self, name)
+        ]
+
+    @property
+    def verification_is_stale(self) -> bool:
+        if self.last_verified_at is None:
+            return True
+        return timezone.now() - self.last_verified_at > VERIFICATION_FRESH_FOR
+
+    @staticmethod
+    def capabilities_outside(
+        clusters: Iterable[Cluster], capabilities: Iterable[Capability]
+    ) -> list[Capability]:
+        cluster_ids = {cluster.pk for cluster in clusters}
+        return [cap for cap in capabilities if cap.cluster_id not in cluster_ids]
+
+    @classmethod
+    def validate_capabilities(
+        cls, clusters: Iterable[Cluster], capabilities: Iterable[Capability]
+    ) -> None:
+        """Raise a clear error when a capability lies outside the company's clusters."""
+        outside = cls.capabilities_outside(clusters, capabilities)
+        if outside:
+            names = ", ".join(f"{cap.name} ({cap.cluster})" for cap in outside)
+            raise ValidationError(
+                {
+                    "capabilities": (
+                        f"These capabilities belong to clusters the company is not in: {names}. "
+                        "Add the cluster or remove the capability."
+                    )
+                },
+                code="capability_outside_clusters",
+            )
+
+
+# Commitment slug (as used in search URLs) -> boolean field on Company.
+COMMITMENT_FIELDS = {
+    "real-living-wage": "pays_real_living_wage",
+    "fair-work-first": "fair_work_first",
+    "scottish-business-pledge": "scottish_business_pledge",
+    "supported-business": "supported_business",
+}
+
+
+class CurrentQuerySet(models.QuerySet):
+    def current(self, today: datetime.date | None = None) -> CurrentQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
+class CompanyCertification(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="certifications")
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="holders"
+    )
+    certificate_number = models.CharField(max_length=60, blank=True)
+    issuer = models.CharField(max_length=120, blank=True, help_text="Certification body.")
+    valid_until = models.DateField(
+        null=True, blank=True, help_text="Leave empty if the certification does not expire."
+    )
+
+    objects = CurrentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["certification__position", "certification__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "certification"], name="company_certification_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["certification", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.certification}"
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.valid_until is None or self.valid_until >= today
+
+
+class CompanyFramework(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="frameworks")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="suppliers")
+    lot = models.CharField(max_length=120, blank=True)
+    valid_until = models.DateField("expires", null=True, blank=True)
+
+    objects = CurrentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework__position", "framework__name", "lot"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "framework", "lot"], name="company_framework_lot_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["framework", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.framework}" + (f" ({self.lot})" if self.lot else "")
+
+
+class CaseStudy(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="case_studies")
+    title = models.CharField(max_length=200)
+    client = models.CharField(max_length=200, help_text="The client, or the client's sector.")
+    summary = models.TextField()
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+    is_public_sector = models.BooleanField("public-sector client", default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "-year", "title"]
+        verbose_name_plural = "case studies"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CompanyMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["company__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="membership_once"),
+            models.CheckConstraint(
+                condition=Q(role__in=["owner", "editor"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) at {self.company}"
+
+
+class Invitation(models.Model):
+    """A single-use invitation for someone to join a company's editors.
+
+    Only a hash of the token is stored: the token itself travels in the email alone.
+    """
+
+    email = models.EmailField()
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(
+        max_length=10, choices=CompanyMembership.Role.choices, default=CompanyMembership.Role.EDITOR
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.company}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

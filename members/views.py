@@ -1,0 +1,77 @@
+"""Public views of member companies: the list (buyer search) and the profile."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from clusters.models import Capability
+from members.filters import published_companies_filter
+from members.models import CaseStudy, Company, CompanyCertification, CompanyFramework
+
+RESULTS_PER_PAGE = 20
+
+
+@require_safe
+def company_list(request: HttpRequest) -> HttpResponse:
+    filterset = published_companies_filter(request.GET)
+    notices = filterset.notices()
+    companies = filterset.qs.with_card_data()
+    page = Paginator(companies, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/company_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "companies": page.object_list,
+            "notices": notices,
+            "query_without_page": query.urlencode(),
+        },
+    )
+
+
+def _get_published_company(slug: str) -> Company:
+    today = timezone.localdate()
+    queryset = (
+        Company.objects.published()
+        .select_related("region")
+        .prefetch_related(
+            "clusters",
+            "sectors",
+            Prefetch("capabilities", queryset=Capability.objects.select_related("cluster")),
+            Prefetch(
+                "certifications",
+                queryset=CompanyCertification.objects.current(today).select_related(
+                    "certification"
+                ),
+                to_attr="current_certifications",
+            ),
+            Prefetch(
+                "frameworks",
+                queryset=CompanyFramework.objects.current(today).select_related("framework"),
+                to_attr="current_frameworks",
+            ),
+            Prefetch("case_studies", queryset=CaseStudy.objects.all()),
+        )
+    )
+    return get_object_or_404(queryset, slug=slug)
+
+
+@require_safe
+def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    company = _get_published_company(slug)
+    capabilities_by_cluster: dict[object, list[Capability]] = {}
+    for capability in company.capabilities.all():
+        capabilities_by_cluster.setdefault(capability.cluster, []).append(capability)
+    return render(
+        request,
+        "members/company_detail.html",
+        {"company": company, "capabilities_by_cluster": capabilities_by_cluster},
+    )
