@@ -1,0 +1,132 @@
+"""Fixtures shared by the whole suite.
+
+pytest-django loads the settings before any conftest is imported, so the environment they read
+(``SECRET_KEY`` above all) must come from the shell or ``make test``. What the settings derive from
+the production defaults that would get in a test's way (HTTPS redirects, the hashed-static manifest
+that only exists after ``collectstatic``, allowed hosts) is overridden below instead, so the suite
+needs nothing but ``SECRET_KEY`` to run.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from pytest_django import Settings
+
+from clusters.models import Capability, Cluster
+from members.models import Company, User
+from tests.factories import (
+    CapabilityFactory,
+    CaseStudyFactory,
+    CertificationFactory,
+    ClusterFactory,
+    CompanyCertificationFactory,
+    CompanyFactory,
+    CompanyFrameworkFactory,
+    FrameworkFactory,
+    RegionFactory,
+    SectorFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_safe_settings(settings: Settings) -> None:
+    settings.SECURE_SSL_REDIRECT = False
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def cluster(db: None) -> Cluster:
+    return ClusterFactory(name="Cyber Security", slug="cyber-security")
+
+
+@pytest.fixture
+def capability(cluster: Cluster) -> Capability:
+    return CapabilityFactory(
+        cluster=cluster, name="Penetration testing", slug="penetration-testing"
+    )
+
+
+@pytest.fixture
+def published_company(capability: Capability) -> Company:
+    return CompanyFactory(
+        name="Thistle Secure Example Ltd",
+        slug="thistle-secure",
+        summary="Penetration testing and incident response for councils.",
+        capabilities=[capability],
+    )
+
+
+@pytest.fixture
+def company_with_profile(db: None) -> Company:
+    """A published company with every part a profile can show, including an expired certificate."""
+    cyber = ClusterFactory(name="Cyber Security", slug="cyber-security")
+    data = ClusterFactory(name="Data", slug="data")
+    today = timezone.localdate()
+    company = CompanyFactory(
+        name="Heather Data Example Ltd",
+        slug="heather-data",
+        summary="Secure data platforms for health boards.",
+        description="We build data platforms that public bodies can trust.",
+        contact_name="Morgan Example",
+        contact_email="hello@heather-data.example",
+        contact_phone="0131 496 0123",
+        website="https://heather-data.example",
+        town="Dundee",
+        region=RegionFactory(name="Tayside", slug="tayside"),
+        employee_band=Company.EmployeeBand.MEDIUM,
+        companies_house_number="SC123456",
+        pays_real_living_wage=True,
+        fair_work_first=True,
+        last_verified_at=datetime.datetime(2026, 3, 14, 10, 0, tzinfo=datetime.UTC),
+        capabilities=[
+            CapabilityFactory(cluster=cyber, name="Incident response", slug="incident-response"),
+            CapabilityFactory(cluster=data, name="Data engineering", slug="data-engineering"),
+        ],
+        sectors=[
+            SectorFactory(name="Health and social care", slug="health"),
+            SectorFactory(name="Local government", slug="local-government"),
+        ],
+    )
+    CompanyCertificationFactory(
+        company=company,
+        certification=CertificationFactory(
+            name="Cyber Essentials Plus", slug="cyber-essentials-plus"
+        ),
+        valid_until=today + datetime.timedelta(days=200),
+    )
+    CompanyCertificationFactory(
+        company=company,
+        certification=CertificationFactory(name="Lapsed Standard 9999", slug="lapsed-standard"),
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    CompanyFrameworkFactory(
+        company=company,
+        framework=FrameworkFactory(name="Digital Technology Services", slug="digital-tech"),
+        lot="Lot 2: Cyber security",
+    )
+    CaseStudyFactory(
+        company=company,
+        title="Shared records platform for a health board",
+        client="A fictional NHS board",
+    )
+    return company
+
+
+@pytest.fixture
+def staff_user(db: None) -> User:
+    return UserFactory(email="curator@industry-body.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(client: Client, staff_user: User) -> Client:
+    client.force_login(staff_user)
+    return client
