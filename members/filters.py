@@ -1,7 +1,11 @@
 """Parsing and validating the buyer's search parameters (the URL contract of /companies/).
 
 Bad input never fails the page: a value that is not known is dropped and reported back, so the
-page can say "we ignored X" while still showing results for the rest.
+page can say "we ignored X" while still showing results for the rest. The choices come from the
+facet index (members.facets), so validating them costs no query.
+
+``CompanyFilter.qs`` is the plain SQL version of the same filters; the search page counts and
+orders with the facet index instead, and the tests hold the two to the same answers.
 """
 
 from __future__ import annotations
@@ -10,53 +14,57 @@ from collections.abc import Iterable
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from clusters.models import Cluster
-from members.models import Company
+from members.facets import BAND_SLUGS, FACETS, LETTERS, OTHER_LETTER, SME, FacetIndex
+from members.models import COMMITMENT_FIELDS, Company, CompanyCertification, CompanyFramework
 
 MAX_QUERY_LENGTH = 200
 MAX_VALUES_PER_PARAMETER = 50
+SORTS = {"relevance": "Relevance", "name": "Name (A to Z)", "updated": "Recently updated"}
 
 
-def clean_text(value: str) -> str:
+def clean_text(value: object) -> str:
     """Remove characters that no database accepts (NUL) and collapse white space."""
-    return " ".join(value.replace("\x00", " ").split())
+    return " ".join(str(value).replace("\x00", " ").split())
 
 
-class LenientSlugChoiceField(forms.ModelMultipleChoiceField):
-    """Accept the known slugs among the given values; remember the unknown ones."""
+class LenientMultipleChoiceField(forms.MultipleChoiceField):
+    """Keep the known values among those given; remember the unknown ones."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
         self.unknown_values: list[str] = []
 
-    def clean(self, value: object) -> QuerySet:
+    def clean(self, value: object) -> list[str]:
         self.unknown_values = []
         if not value:
-            return self.queryset.none()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, (list, tuple)):
-            return self.queryset.none()
-        wanted = [clean_text(str(v)) for v in value][:MAX_VALUES_PER_PARAMETER]
-        wanted = [v for v in dict.fromkeys(wanted) if v]
-        if not wanted:
-            return self.queryset.none()
-        found = self.queryset.filter(slug__in=wanted)
-        known = set(found.values_list("slug", flat=True))
-        self.unknown_values = [v for v in wanted if v not in known]
-        return found
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        wanted = [clean_text(v) for v in values[:MAX_VALUES_PER_PARAMETER]]
+        known = {str(key) for key, _label in self.choices}
+        kept = []
+        for item in dict.fromkeys(w for w in wanted if w):
+            (kept if item in known else self.unknown_values).append(item)
+        return kept
 
 
-class LenientSlugFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = LenientSlugChoiceField
+class LenientChoiceField(forms.ChoiceField):
+    """One value from a fixed list; anything else falls back to the default."""
 
-    def filter(self, qs: QuerySet, value: Iterable) -> QuerySet:
-        value = list(value)
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.field_name}__in": value}).distinct()
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.unknown_values: list[str] = []
+
+    def clean(self, value: object) -> str:
+        self.unknown_values = []
+        text = clean_text(value or "")
+        if text and text not in {str(key) for key, _label in self.choices}:
+            self.unknown_values = [text]
+            return ""
+        return text
 
 
 class TextQueryField(forms.CharField):
@@ -68,32 +76,127 @@ class TextQueryField(forms.CharField):
         self.was_truncated = False
 
     def to_python(self, value: object) -> str:
-        text = clean_text(str(value or ""))
+        text = clean_text(value or "")
         self.was_truncated = len(text) > MAX_QUERY_LENGTH
         return text[:MAX_QUERY_LENGTH]
+
+
+def _current_company_ids(model: type, target: str, values: list[str]) -> QuerySet:
+    return model.objects.current().filter(**{f"{target}__slug__in": values}).values("company_id")
+
+
+def facet_condition(param: str, values: list[str]) -> Q:
+    """The SQL condition of one facet: any of its selected values (OR within a facet)."""
+    if param == "cluster":
+        return Q(
+            pk__in=Company.clusters.through.objects.filter(cluster__slug__in=values).values(
+                "company_id"
+            )
+        )
+    if param == "capability":
+        return Q(
+            pk__in=Company.capabilities.through.objects.filter(capability__slug__in=values).values(
+                "company_id"
+            )
+        )
+    if param == "sector":
+        return Q(
+            pk__in=Company.sectors.through.objects.filter(sector__slug__in=values).values(
+                "company_id"
+            )
+        )
+    if param == "region":
+        return Q(region__slug__in=values)
+    if param == "certification":
+        return Q(pk__in=_current_company_ids(CompanyCertification, "certification", values))
+    if param == "framework":
+        return Q(pk__in=_current_company_ids(CompanyFramework, "framework", values))
+    if param == "size":
+        bands = {slug: band for band, slug in BAND_SLUGS.items()}
+        wanted = {bands[v] for v in values if v in bands}
+        if SME in values:
+            wanted.update(Company.SME_BANDS)
+        return Q(employee_band__in=sorted(wanted))
+    if param == "commitment":
+        condition = Q(pk__in=[])
+        for value in values:
+            condition |= Q(**{COMMITMENT_FIELDS[value]: True})
+        return condition
+    raise ValueError(f"unknown facet {param!r}")
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    field_class = LenientMultipleChoiceField
+
+    def filter(self, qs: QuerySet, value: Iterable[str]) -> QuerySet:
+        values = list(value or [])
+        return qs.filter(facet_condition(self.field_name, values)) if values else qs
 
 
 class TextFilter(django_filters.CharFilter):
     field_class = TextQueryField
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        from members.search import TextSearch
+
+        return TextSearch.parse(value).filter(qs) if value else qs
+
+
+class LetterFilter(django_filters.ChoiceFilter):
+    field_class = LenientChoiceField
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
-        return qs.matching_text(value)
+        if value == OTHER_LETTER:
+            return qs.exclude(
+                Q.create([("name__istartswith", letter) for letter in LETTERS], connector=Q.OR)
+            )
+        return qs.filter(name__istartswith=value)
 
 
 class CompanyFilter(django_filters.FilterSet):
-    q = TextFilter(label="Search by name or summary")
-    cluster = LenientSlugFilter(
-        field_name="clusters",
-        queryset=Cluster.objects.active(),
-        label="Cluster",
-        widget=forms.CheckboxSelectMultiple,
+    q = TextFilter(label="Search")
+    cluster = FacetFilter(field_name="cluster", label="Cluster")
+    capability = FacetFilter(field_name="capability", label="Capability")
+    region = FacetFilter(field_name="region", label="Region")
+    size = FacetFilter(field_name="size", label="Size")
+    certification = FacetFilter(field_name="certification", label="Certification")
+    framework = FacetFilter(field_name="framework", label="Framework")
+    sector = FacetFilter(field_name="sector", label="Sector")
+    commitment = FacetFilter(field_name="commitment", label="Commitment")
+    letter = LetterFilter(
+        label="Name starts with", choices=[(x, x) for x in [*LETTERS, OTHER_LETTER]]
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=list(SORTS.items()),
+        method="sort_results",
+        field_class=LenientChoiceField,
     )
 
     class Meta:
         model = Company
         fields: list[str] = []
+
+    def __init__(
+        self, data: object = None, *args: object, index: FacetIndex | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(data, *args, **kwargs)
+        if index is not None:
+            for facet in FACETS:
+                options = index.facets[facet.param].options
+                self.filters[facet.param].extra["choices"] = [(o.key, o.label) for o in options]
+
+    def sort_results(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by("-updated_at", "pk") if value == "updated" else queryset
+
+    def selected(self) -> dict[str, list[str]]:
+        """The valid selected values of each facet."""
+        self.form.is_valid()
+        return {
+            facet.param: list(self.form.cleaned_data.get(facet.param) or []) for facet in FACETS
+        }
 
     def notices(self) -> list[str]:
         """What the buyer should know about the parameters we could not use."""
@@ -106,13 +209,9 @@ class CompanyFilter(django_filters.FilterSet):
                 "so only the start of it was used."
             )
         for name, field in self.form.fields.items():
+            label = str(field.label or name).lower()
             for value in getattr(field, "unknown_values", []):
-                label = str(field.label or name).lower()
                 messages.append(
                     f"We ignored the {label} \u201c{value[:60]}\u201d: it is not one we know."
                 )
         return messages
-
-
-def published_companies_filter(data: object) -> CompanyFilter:
-    return CompanyFilter(data, queryset=Company.objects.published())

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -188,9 +189,14 @@ class Company(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Weighted full-text document, kept current by members.search (PostgreSQL only; its GIN index
+    # is created by a migration that runs only there).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CompanyQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[clusters, capabilities, sectors])
+    history = HistoricalRecords(
+        m2m_fields=[clusters, capabilities, sectors], excluded_fields=["search_vector"]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -423,3 +429,46 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class SearchSynonym(models.Model):
+    """A term buyers type, and what it means: expanded at query time (e.g. SOC)."""
+
+    term = models.CharField(
+        max_length=80, unique=True, help_text="What a buyer might type, e.g. SOC or pen test."
+    )
+    expansion = models.CharField(
+        max_length=200, help_text="What it stands for, e.g. security operations centre."
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} = {self.expansion}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.term = " ".join(self.term.lower().split())
+        super().save(*args, **kwargs)
+
+
+class SearchTerm(models.Model):
+    """A real word from the directory (names, capabilities), for "Did you mean" suggestions."""
+
+    term = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchState(models.Model):
+    """One row whose token changes whenever anything that search counts has changed."""
+
+    token = models.CharField(max_length=32, default="")
+
+    def __str__(self) -> str:
+        return self.token

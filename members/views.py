@@ -10,18 +10,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from clusters.models import Capability
-from members.filters import published_companies_filter
+from members.facets import get_index
+from members.filters import CompanyFilter
 from members.models import CaseStudy, Company, CompanyCertification, CompanyFramework
+from members.search import TextSearch, companies_in_order, search_from_filter
 
 RESULTS_PER_PAGE = 20
 
 
 @require_safe
 def company_list(request: HttpRequest) -> HttpResponse:
-    filterset = published_companies_filter(request.GET)
+    index = get_index()
+    filterset = CompanyFilter(request.GET, index=index)
     notices = filterset.notices()
-    companies = filterset.qs.with_card_data()
-    page = Paginator(companies, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    search = search_from_filter(filterset)
+    outcome = search.run(index)
+    page = Paginator(outcome.ordered_ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    companies = companies_in_order(page.object_list)
+    TextSearch.parse(outcome.text).with_snippets(companies)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -29,8 +35,10 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "members/company_list.html",
         {
             "filter": filterset,
+            "outcome": outcome,
+            "facets": outcome.facets,
             "page_obj": page,
-            "companies": page.object_list,
+            "companies": companies,
             "notices": notices,
             "query_without_page": query.urlencode(),
         },
