@@ -36,6 +36,8 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _test_safe_settings(settings: Settings) -> None:
     settings.SECURE_SSL_REDIRECT = False
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.STORAGES = {
         **settings.STORAGES,
