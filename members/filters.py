@@ -155,6 +155,15 @@ class LetterFilter(django_filters.ChoiceFilter):
         return qs.filter(name__istartswith=value)
 
 
+class SortFilter(django_filters.ChoiceFilter):
+    field_class = LenientChoiceField
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value == "updated":
+            return qs.order_by("-updated_at", "pk")
+        return qs.order_by("name", "pk") if value == "name" else qs
+
+
 class CompanyFilter(django_filters.FilterSet):
     q = TextFilter(label="Search")
     cluster = FacetFilter(field_name="cluster", label="Cluster")
@@ -168,12 +177,7 @@ class CompanyFilter(django_filters.FilterSet):
     letter = LetterFilter(
         label="Name starts with", choices=[(x, x) for x in [*LETTERS, OTHER_LETTER]]
     )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=list(SORTS.items()),
-        method="sort_results",
-        field_class=LenientChoiceField,
-    )
+    sort = SortFilter(label="Sort by", choices=list(SORTS.items()))
 
     class Meta:
         model = Company
@@ -187,9 +191,6 @@ class CompanyFilter(django_filters.FilterSet):
             for facet in FACETS:
                 options = index.facets[facet.param].options
                 self.filters[facet.param].extra["choices"] = [(o.key, o.label) for o in options]
-
-    def sort_results(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.order_by("-updated_at", "pk") if value == "updated" else queryset
 
     def selected(self) -> dict[str, list[str]]:
         """The valid selected values of each facet."""

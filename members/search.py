@@ -457,3 +457,20 @@ def companies_in_order(company_ids: Sequence[int]) -> list[Company]:
     ids = [int(pk) for pk in company_ids]
     by_id = {c.pk: c for c in Company.objects.published().filter(pk__in=ids).with_card_data()}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def describe_search(search: CompanySearch, index: FacetIndex, sort: str = "") -> str:
+    """The search criteria in words, for the export file and its name."""
+    parts = []
+    if search.text:
+        parts.append(f"Search \u201c{search.text}\u201d")
+    for facet in FACETS:
+        keys = search.selected.get(facet.param) or []
+        if keys:
+            labels = {o.key: o.label for o in index.facets[facet.param].options}
+            parts.append(f"{facet.label}: " + " or ".join(labels.get(k, k) for k in keys))
+    if search.letter:
+        parts.append(f"Name starts with {search.letter}")
+    if sort:
+        parts.append(f"Sorted by {sort}")
+    return "; ".join(parts) or "All published companies"

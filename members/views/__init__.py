@@ -1,0 +1,1 @@
+"""Public views of member companies, one module per area."""
