@@ -96,7 +96,9 @@ def rebuild_search_terms() -> None:
     texts: list[str] = []
     for model in (Cluster, Capability, Certification, Sector):
         texts.extend(model.objects.values_list("name", flat=True))
-    texts.extend(Company.objects.published().values_list("name", flat=True).iterator())
+    for name, summary in Company.objects.published().values_list("name", "summary").iterator():
+        texts.extend((name, summary))
+    texts.extend(CaseStudy.objects.values_list("title", flat=True).iterator())
     texts.extend(SearchSynonym.objects.values_list("term", flat=True))
     texts.extend(SearchSynonym.objects.values_list("expansion", flat=True))
     SearchTerm.objects.all().delete()

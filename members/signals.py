@@ -42,7 +42,7 @@ def company_saved(sender: type, instance: Company, raw: bool = False, **kwargs: 
         return
     directory_changed([instance.pk])
     if instance.is_published:
-        add_search_terms([instance.name])
+        add_search_terms([instance.name, instance.summary])
 
 
 @receiver(post_delete, sender=Company)
@@ -91,6 +91,7 @@ def case_study_changed(sender: type, instance: CaseStudy, **kwargs: object) -> N
         return
     _touch([instance.company_id])
     directory_changed([instance.company_id])
+    add_search_terms([instance.title])
 
 
 @receiver(post_save, sender=CompanyCertification)

@@ -1,0 +1,98 @@
+"""A small, known data set for search tests: each company exists to prove one behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clusters.models import Capability, Cluster, Region
+from members.models import Company, SearchSynonym
+from tests.factories import (
+    CapabilityFactory,
+    CaseStudyFactory,
+    ClusterFactory,
+    CompanyFactory,
+    RegionFactory,
+)
+
+
+@dataclass
+class SearchWorld:
+    cyber: Cluster
+    transport: Cluster
+    glasgow: Region
+    fife: Region
+    pen_testing: Capability
+    ticketing: Capability
+    companies: dict[str, Company]
+
+
+def build_search_world() -> SearchWorld:
+    cyber = ClusterFactory(name="Cyber Security", slug="cyber-security")
+    transport = ClusterFactory(name="Smart Ticketing and Transport", slug="smart-ticketing")
+    glasgow = RegionFactory(name="Glasgow City", slug="glasgow")
+    fife = RegionFactory(name="Fife", slug="fife")
+    pen_testing = CapabilityFactory(
+        cluster=cyber, name="Penetration testing", slug="penetration-testing"
+    )
+    incident = CapabilityFactory(cluster=cyber, name="Incident response", slug="incident-response")
+    ticketing = CapabilityFactory(
+        cluster=transport, name="Account-based ticketing", slug="account-based-ticketing"
+    )
+    SearchSynonym.objects.create(term="SOC", expansion="security operations centre")
+    SearchSynonym.objects.create(term="pen test", expansion="penetration testing")
+    SearchSynonym.objects.create(term="ABT", expansion="account-based ticketing")
+    plain = {"description": "", "capabilities": []}
+    specs = {
+        "name_match": {
+            "name": "Penetration Partners Example",
+            "summary": "A security consultancy.",
+            "region": glasgow,
+            "capabilities": [incident],
+        },
+        "description_match": {
+            "name": "Glen Consulting Example",
+            "summary": "Advice for councils.",
+            "region": fife,
+            "description": "Our team carries out penetration work on council networks.",
+            "capabilities": [incident],
+        },
+        "cables": {
+            "name": "Strath Fibre Example",
+            "summary": "We lay cables and fibre for depots.",
+            "region": glasgow,
+            "clusters": [transport],
+        },
+        "responder": {
+            "name": "Firth Responders Example",
+            "summary": "Incident response for health boards.",
+            "region": fife,
+            "capabilities": [incident],
+        },
+        "trainer": {
+            "name": "Loch Learning Example",
+            "summary": "Incident response training for staff.",
+            "region": glasgow,
+            "capabilities": [incident],
+        },
+        "soc": {
+            "name": "Watchtower Example",
+            "summary": "A security operations centre, day and night.",
+            "region": glasgow,
+            "capabilities": [pen_testing],
+        },
+        "ticketing": {
+            "name": "Fare Systems Example",
+            "summary": "Ticketing back offices for bus operators.",
+            "region": fife,
+            "capabilities": [ticketing],
+        },
+    }
+    companies = {}
+    for key, spec in specs.items():
+        companies[key] = CompanyFactory(**{**plain, **spec})
+    CaseStudyFactory(
+        company=companies["responder"],
+        title="Ransomware recovery for a fictional council",
+        summary="Restored services within two days.",
+    )
+    return SearchWorld(cyber, transport, glasgow, fife, pen_testing, ticketing, companies)

@@ -1,0 +1,105 @@
+"""CSV export: every matching company, criteria on record, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from members.export import neutralise
+from tests.factories import (
+    CertificationFactory,
+    ClusterFactory,
+    CompanyCertificationFactory,
+    CompanyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def download(client: Client, params: dict[str, str] | None = None) -> tuple[object, str]:
+    response = client.get("/companies/export.csv", params or {})
+    assert response.status_code == 200
+    return response, b"".join(response.streaming_content).decode("utf-8")
+
+
+def table(text: str) -> list[dict[str, str]]:
+    lines = text.lstrip("\ufeff").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Name,"))
+    return list(csv.DictReader(io.StringIO("\n".join(lines[start:]))))
+
+
+def test_export_has_every_match_not_one_page(client: Client) -> None:
+    cyber = ClusterFactory(slug="cyber")
+    for _ in range(45):
+        CompanyFactory(clusters=[cyber])
+    CompanyFactory()
+    _, text = download(client, {"cluster": "cyber"})
+    assert len(table(text)) == 45
+
+
+def test_export_is_excel_friendly_utf8_with_bom(client: Client) -> None:
+    CompanyFactory(name="Caf\u00e9 Example")
+    response, text = download(client)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert text.startswith("\ufeff")
+    assert "Caf\u00e9 Example" in text
+
+
+def test_criteria_and_time_are_in_the_file_and_its_name(client: Client) -> None:
+    ClusterFactory(name="Cyber Security", slug="cyber")
+    CompanyFactory(summary="pen testing")
+    response, text = download(client, {"q": "testing", "cluster": "cyber"})
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="companies-search-testing-cluster-cyber')
+    assert timezone.localtime().strftime("%Y%m%d") in disposition
+    assert "Search \u201ctesting\u201d; Cluster: Cyber Security" in text
+    assert "Exported at," in text
+
+
+@pytest.mark.parametrize("dangerous", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])
+def test_formula_cells_are_neutralised(dangerous: str) -> None:
+    assert neutralise(dangerous) == "'" + dangerous
+
+
+def test_company_text_cannot_inject_a_formula(client: Client) -> None:
+    CompanyFactory(name='=HYPERLINK("http://evil.example")', summary="@SUM(1)")
+    _, text = download(client)
+    row = table(text)[0]
+    assert row["Name"].startswith("'=")
+    assert row["Summary"].startswith("'@")
+
+
+def test_only_current_certifications_are_exported(client: Client) -> None:
+    company = CompanyFactory()
+    CompanyCertificationFactory(
+        company=company, certification=CertificationFactory(name="Current Cert")
+    )
+    CompanyCertificationFactory(
+        company=company,
+        certification=CertificationFactory(name="Lapsed Cert"),
+        valid_until=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    _, text = download(client)
+    cell = table(text)[0]["Current certifications (valid until)"]
+    assert "Current Cert" in cell
+    assert "Lapsed Cert" not in cell
+
+
+def test_export_columns_and_profile_url(client: Client) -> None:
+    company = CompanyFactory(contact_email="buyers@firm.example")
+    _, text = download(client)
+    row = table(text)[0]
+    assert row["Profile URL"] == f"http://testserver/companies/{company.slug}/"
+    assert row["Contact email"] == "buyers@firm.example"
+    assert row["SME"] == "Yes"
+
+
+def test_unpublished_companies_are_not_exported(client: Client) -> None:
+    CompanyFactory(name="Hidden Draft Example", status="draft")
+    _, text = download(client)
+    assert "Hidden Draft Example" not in text

@@ -1,0 +1,130 @@
+"""Facet filters and their disjunctive counts, checked by hand and against plain SQL."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from members.facets import get_index
+from members.filters import CompanyFilter
+from members.models import Company
+from members.search import CompanySearch
+from tests.factories import (
+    CertificationFactory,
+    CompanyCertificationFactory,
+    CompanyFactory,
+)
+from tests.search_data import SearchWorld, build_search_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db: None) -> SearchWorld:
+    return build_search_world()
+
+
+def facet_counts(search: CompanySearch) -> dict[str, dict[str, int]]:
+    outcome = search.run()
+    return {f.param: {o.key: o.count for o in f.options} for f in outcome.facets}
+
+
+def test_counts_ignore_their_own_facet_and_apply_the_others(world: SearchWorld) -> None:
+    search = CompanySearch(selected={"cluster": ["cyber-security"], "region": ["glasgow"]})
+    counts = facet_counts(search)
+    # By hand. Cyber companies: name_match, description_match, responder, trainer, soc.
+    # In Glasgow of those: name_match, trainer, soc (3). Fife: description_match, responder (2).
+    assert counts["region"] == {"glasgow": 3, "fife": 2}
+    # Glasgow companies: name_match, cables, trainer, soc. Cyber of those: 3; transport: 1.
+    assert counts["cluster"] == {"cyber-security": 3, "smart-ticketing": 1}
+    assert search.run().total == 3
+
+
+def test_options_within_a_facet_are_ored_and_facets_anded(world: SearchWorld) -> None:
+    both_regions = CompanySearch(selected={"region": ["glasgow", "fife"]}).run()
+    assert both_regions.total == 7
+    narrowed = CompanySearch(
+        selected={"region": ["glasgow", "fife"], "capability": ["account-based-ticketing"]}
+    ).run()
+    assert narrowed.total == 1
+
+
+def test_zero_count_options_are_hidden_unless_selected(world: SearchWorld) -> None:
+    outcome = CompanySearch(selected={"capability": ["account-based-ticketing"]}).run()
+    clusters = {o.key for f in outcome.facets if f.param == "cluster" for o in f.options}
+    assert clusters == {"smart-ticketing"}
+    chosen = CompanySearch(
+        selected={"capability": ["account-based-ticketing"], "cluster": ["cyber-security"]}
+    ).run()
+    cluster_facet = next(f for f in chosen.facets if f.param == "cluster")
+    cyber = next(o for o in cluster_facet.options if o.key == "cyber-security")
+    assert cyber.selected and cyber.count == 0
+    assert chosen.total == 0
+
+
+def test_size_facet_counts_smes_and_bands(world: SearchWorld) -> None:
+    CompanyFactory(name="Big Example plc", employee_band=Company.EmployeeBand.LARGE)
+    counts = facet_counts(CompanySearch())["size"]
+    assert counts["sme"] == 7
+    assert counts["250-plus"] == 1
+    assert CompanySearch(selected={"size": ["sme"]}).run().total == 7
+
+
+def test_certification_facet_counts_current_certificates_only(world: SearchWorld) -> None:
+    iso = CertificationFactory(name="ISO 27001", slug="iso-27001")
+    today = timezone.localdate()
+    CompanyCertificationFactory(company=world.companies["soc"], certification=iso)
+    CompanyCertificationFactory(
+        company=world.companies["cables"],
+        certification=iso,
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    assert facet_counts(CompanySearch())["certification"] == {"iso-27001": 1}
+
+
+def test_commitment_facet(world: SearchWorld) -> None:
+    company = world.companies["soc"]
+    company.pays_real_living_wage = True
+    company.save()
+    assert facet_counts(CompanySearch())["commitment"] == {"real-living-wage": 1}
+
+
+def test_counts_follow_edits(world: SearchWorld) -> None:
+    before = facet_counts(CompanySearch())["region"]["glasgow"]
+    company = world.companies["ticketing"]
+    company.region = world.glasgow
+    company.save()
+    assert facet_counts(CompanySearch())["region"]["glasgow"] == before + 1
+
+
+def test_index_agrees_with_plain_sql_for_every_combination(world: SearchWorld) -> None:
+    choices = {
+        "cluster": [[], ["cyber-security"], ["cyber-security", "smart-ticketing"]],
+        "region": [[], ["fife"]],
+        "capability": [[], ["incident-response"], ["penetration-testing", "incident-response"]],
+        "size": [[], ["sme"], ["250-plus"]],
+    }
+    index = get_index()
+    for combo in itertools.product(*choices.values()):
+        selected = dict(zip(choices, combo, strict=True))
+        data = {k: v for k, v in selected.items() if v}
+        sql_ids = set(
+            CompanyFilter(data, queryset=Company.objects.published(), index=index).qs.values_list(
+                "pk", flat=True
+            )
+        )
+        index_ids = {int(pk) for pk in CompanySearch(selected=selected).run(index).ordered_ids}
+        assert index_ids == sql_ids, selected
+
+
+def test_search_page_shows_counts_and_selected_filters(client: Client, world: SearchWorld) -> None:
+    response = client.get("/companies/", {"cluster": "cyber-security", "region": "glasgow"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "3 companies" in html
+    assert "Selected filters" in html
+    assert "Clear filters" in html
