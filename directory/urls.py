@@ -22,6 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("clusters/", include("clusters.urls")),
     path("companies/", include("members.urls")),
+    path("shortlist/", include("members.urls_shortlist")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -472,3 +472,20 @@ class SearchState(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class SharedShortlist(models.Model):
+    """A buyer's shortlist frozen under a permanent link, as evidence of market research."""
+
+    key = models.CharField(max_length=32, unique=True)
+    company_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def get_absolute_url(self) -> str:
+        return reverse("shortlist:shared", kwargs={"key": self.key})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -45,9 +45,10 @@ def company_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_published_company(slug: str) -> Company:
+def profile_queryset() -> QuerySet[Company]:
+    """Published companies with every part a profile (or the shortlist) shows."""
     today = timezone.localdate()
-    queryset = (
+    return (
         Company.objects.published()
         .select_related("region")
         .prefetch_related(
@@ -69,12 +70,11 @@ def _get_published_company(slug: str) -> Company:
             Prefetch("case_studies", queryset=CaseStudy.objects.all()),
         )
     )
-    return get_object_or_404(queryset, slug=slug)
 
 
 @require_safe
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    company = _get_published_company(slug)
+    company = get_object_or_404(profile_queryset(), slug=slug)
     capabilities_by_cluster: dict[object, list[Capability]] = {}
     for capability in company.capabilities.all():
         capabilities_by_cluster.setdefault(capability.cluster, []).append(capability)

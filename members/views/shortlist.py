@@ -1,0 +1,135 @@
+"""The buyer's shortlist: add and remove (with or without JavaScript), compare, share, export."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from members.export import export_filename, stream_rows
+from members.models import Company, SharedShortlist
+from members.search import companies_in_order
+from members.shortlist import (
+    ShortlistFull,
+    shortlist_add,
+    shortlist_clear,
+    shortlist_ids,
+    shortlist_remove,
+    shortlist_share,
+)
+from members.views.companies import profile_queryset
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("shortlist:detail")
+
+
+def _toggle_response(request: HttpRequest, company: Company) -> HttpResponse:
+    if request.htmx:
+        return render(
+            request,
+            "members/_shortlist_button.html",
+            {"company": company, "shortlisted_ids": set(shortlist_ids(request.session))},
+        )
+    return HttpResponseRedirect(_back(request))
+
+
+@require_POST
+def add(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(Company.objects.published(), slug=slug)
+    try:
+        shortlist_add(request.session, company)
+    except ShortlistFull as full:
+        messages.error(request, str(full))
+    else:
+        messages.success(request, f"{company.name} is on your shortlist.")
+    return _toggle_response(request, company)
+
+
+@require_POST
+def remove(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(Company.objects.all(), slug=slug)
+    shortlist_remove(request.session, company)
+    messages.success(request, f"{company.name} is off your shortlist.")
+    return _toggle_response(request, company)
+
+
+@require_POST
+def clear(request: HttpRequest) -> HttpResponse:
+    shortlist_clear(request.session)
+    messages.success(request, "Your shortlist is empty.")
+    return redirect("shortlist:detail")
+
+
+def _compare_context(company_ids: list[int]) -> dict[str, object]:
+    by_id = {c.pk: c for c in profile_queryset().filter(pk__in=company_ids)}
+    ordered = [by_id[pk] for pk in company_ids if pk in by_id]
+    return {"companies": ordered, "missing_count": len(company_ids) - len(ordered)}
+
+
+@require_safe
+def detail(request: HttpRequest) -> HttpResponse:
+    context = _compare_context(shortlist_ids(request.session))
+    return render(request, "members/shortlist.html", {**context, "shared": None})
+
+
+@require_POST
+def share(request: HttpRequest) -> HttpResponse:
+    ids = shortlist_ids(request.session)
+    if not ids:
+        messages.error(request, "Add companies to your shortlist before sharing it.")
+        return redirect("shortlist:detail")
+    shared = shortlist_share(company_ids=ids)
+    messages.success(request, "This link will always show these companies. Copy it to share.")
+    return redirect(shared)
+
+
+@require_safe
+def shared(request: HttpRequest, key: str) -> HttpResponse:
+    saved = get_object_or_404(SharedShortlist, key=key)
+    context = _compare_context(saved.company_ids)
+    return render(request, "members/shortlist.html", {**context, "shared": saved})
+
+
+def _csv(request: HttpRequest, company_ids: list[int], label: str) -> StreamingHttpResponse:
+    now = timezone.localtime()
+    published = [c.pk for c in companies_in_order(company_ids)]
+    preamble = [
+        [settings.SITE_NAME, "Shortlist export"],
+        ["Shortlist", request.build_absolute_uri(label)],
+        ["Exported at", now.isoformat(timespec="seconds")],
+        ["Companies", str(len(published))],
+        [],
+    ]
+    response = StreamingHttpResponse(
+        stream_rows(
+            published,
+            preamble=preamble,
+            profile_url=lambda c: request.build_absolute_uri(c.get_absolute_url()),
+        ),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = export_filename("shortlist", now)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    return _csv(request, shortlist_ids(request.session), reverse("shortlist:detail"))
+
+
+@require_safe
+def shared_export(request: HttpRequest, key: str) -> StreamingHttpResponse:
+    saved = get_object_or_404(SharedShortlist, key=key)
+    return _csv(request, saved.company_ids, saved.get_absolute_url())
