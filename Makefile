@@ -1,0 +1,45 @@
+# The README's commands. `make` alone lists them.
+.DEFAULT_GOAL := help
+.PHONY: help install sync run test lint format superuser
+
+# uv on PATH, or the one `python3 -m pip install uv` puts beside Python 3.13.
+UV ?= $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
+MANAGE = $(UV) run --no-sync python manage.py
+export UV_PYTHON_DOWNLOADS := never
+
+help:
+	@echo "make run        set up, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
+	@echo "make test       the whole suite on SQLite, then on PostgreSQL when reachable"
+	@echo "make lint       ruff check and ruff format --check"
+	@echo "make format     ruff format and ruff check --fix"
+	@echo "make install    install uv if missing, then the locked dependencies into .venv"
+	@echo "make superuser  create a staff account in the local database"
+
+install:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv
+	$(UV) sync --locked
+
+sync: install
+
+run: export DEBUG := 1
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	scripts/test.sh $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+
+format: install
+	$(UV) run --no-sync ruff format .
+	$(UV) run --no-sync ruff check --fix .
+
+superuser: export DEBUG := 1
+superuser: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createsuperuser

@@ -1,0 +1,47 @@
+"""Gunicorn settings for the production image (``gunicorn -c gunicorn.conf.py directory.wsgi``).
+
+Each value that differs between hosts comes from the environment; a malformed number stops the
+server at start-up rather than running it with a guess. Anything else can be overridden without
+a rebuild through gunicorn's own ``GUNICORN_CMD_ARGS``.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be an integer, not {value!r}") from None
+
+
+def _default_workers() -> int:
+    # The usual 2 x cores + 1, capped: a container often sees every core of its host.
+    cores = os.process_cpu_count() or 1
+    return min(2 * cores + 1, 8)
+
+
+wsgi_app = "directory.wsgi:application"
+bind = f"0.0.0.0:{_env_int('PORT', 8000)}"
+workers = _env_int("WEB_CONCURRENCY", _default_workers())
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak never becomes an outage.
+max_requests = 2000
+max_requests_jitter = 200
+# Heartbeat files in memory: a container's overlay disk can stall them and get workers killed.
+# gunicorn makes them with mkstemp, so a shared directory is safe.
+_shm = "/dev/shm"  # noqa: S108
+worker_tmp_dir = _shm if os.path.isdir(_shm) else None
+# Proxies whose X-Forwarded-* headers gunicorn trusts; set to the TLS proxy's address (or "*"
+# when only the proxy can reach the container).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The whole suite, twice: on SQLite, then on PostgreSQL when a server is reachable.
+#
+#   scripts/test.sh [pytest arguments]      (make test PYTEST_ARGS="-k healthz")
+#
+# TEST_DATABASE_URL  PostgreSQL for the second pass; else DATABASE_URL if it is a postgres:// URL;
+#                    else postgres://postgres@127.0.0.1:5432/directory_<pid> (the pid keeps
+#                    concurrent runs on one server apart; pytest-django creates test_<name>_gwN
+#                    databases and drops them afterwards).
+# REQUIRE_POSTGRES=1 fail when PostgreSQL is not reachable instead of skipping that pass.
+# PYTEST_WORKERS     pytest-xdist workers (default: auto, one per core).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+python="${UV_PROJECT_ENVIRONMENT:-.venv}/bin/python"
+[ -x "$python" ] || { echo "test.sh: no $python; run 'make install' first" >&2; exit 2; }
+
+# Production-like settings: DEBUG off, a throwaway key, no HTTPS redirect for the test client and
+# unhashed static files (no collectstatic manifest needed). tests/conftest.py also pins the last
+# three, so a plain `pytest` works too.
+export DEBUG=0
+export SECRET_KEY="test-secret-key-only-for-the-test-suite-0123456789abcdefghijklmnop"
+export SECURE_SSL_REDIRECT=0
+export PLAIN_STATIC=1
+export ALLOWED_HOSTS="testserver,localhost,127.0.0.1"
+
+pg_url="${TEST_DATABASE_URL:-}"
+if [ -z "$pg_url" ] && [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  pg_url="$DATABASE_URL"
+fi
+pg_url="${pg_url:-postgres://postgres@127.0.0.1:5432/directory_$$}"
+shown_url=$(printf '%s' "$pg_url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')
+
+declare -a summary=()
+failed=0
+
+run_pass() {  # run_pass NAME [DATABASE_URL]; runs pytest with the remaining script arguments
+  local name=$1 url=${2:-} started rc
+  echo
+  echo "=== $name pass: DATABASE_URL=$([ -n "$url" ] && echo "$shown_url" || echo "unset (SQLite)") ==="
+  started=$SECONDS
+  if [ -n "$url" ]; then
+    DATABASE_URL="$url" "$python" -m pytest -n "${PYTEST_WORKERS:-auto}" "${pytest_args[@]}"
+  else
+    env -u DATABASE_URL "$python" -m pytest -n "${PYTEST_WORKERS:-auto}" "${pytest_args[@]}"
+  fi
+  rc=$?
+  local took=$((SECONDS - started))
+  case $rc in
+    0) summary+=("$name: ok (${took}s)") ;;
+    5) summary+=("$name: FAILED, pytest collected no tests (${took}s)"); failed=1 ;;
+    *) summary+=("$name: FAILED, pytest exit code $rc (${took}s)"); failed=1 ;;
+  esac
+}
+
+pytest_args=("$@")
+
+# Ask PostgreSQL first, so that a required but missing server fails before a long SQLite pass.
+if pg_status=$("$python" scripts/postgres_reachable.py "$pg_url"); then
+  pg_ok=1
+else
+  pg_ok=0
+  if [ "${REQUIRE_POSTGRES:-0}" = 1 ]; then
+    echo "test.sh: PostgreSQL not reachable at $shown_url ($pg_status)" >&2
+    echo "test.sh: REQUIRE_POSTGRES=1, so this is a failure." >&2
+    exit 1
+  fi
+fi
+
+run_pass SQLite
+if [ "$pg_ok" = 1 ]; then
+  echo
+  echo "test.sh: $pg_status at $shown_url"
+  run_pass PostgreSQL "$pg_url"
+else
+  summary+=("PostgreSQL: skipped, not reachable at $shown_url ($pg_status)")
+fi
+
+echo
+echo "=== test.sh summary ==="
+printf '  %s\n' "${summary[@]}"
+if [ "$pg_ok" = 0 ]; then
+  echo "PostgreSQL not reachable at $shown_url: skipped the PostgreSQL pass" \
+    "(set TEST_DATABASE_URL, or REQUIRE_POSTGRES=1 to make this an error)."
+fi
+exit "$failed"
