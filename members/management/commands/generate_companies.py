@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from members.generation import generate_companies
+
+PROGRESS_EVERY = 25_000
+
+
+class Command(BaseCommand):
+    help = (
+        "Bulk-insert N deterministic synthetic companies for benchmarks: the same --count and "
+        "--seed always give the same companies, and companies an earlier run with the seed "
+        "created are skipped. Loads the reference taxonomy first if the database has none. "
+        "Rows are bulk-inserted, so no history records are written and no signals run: "
+        "rebuild the search index afterwards (manage.py rebuild_search_index)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--count", type=int, required=True, help="How many companies.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help="Rows per INSERT (default 5000)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count, seed, batch_size = options["count"], options["seed"], options["batch_size"]
+        if count < 0 or seed < 0 or batch_size < 1:
+            raise CommandError("--count and --seed must be 0 or more, --batch-size 1 or more.")
+        started = time.monotonic()
+        self._reported = 0
+        ids = generate_companies(count, seed, batch_size=batch_size, progress=self._progress)
+        skipped = count - len(ids)
+        message = f"Created {len(ids):,} synthetic companies (seed {seed})"
+        message += f" in {time.monotonic() - started:.1f} s"
+        if skipped:
+            message += f"; skipped {skipped:,} that an earlier run with this seed created"
+        self.stdout.write(self.style.SUCCESS(message + "."))
+
+    def _progress(self, done: int, total: int) -> None:
+        # A line every PROGRESS_EVERY companies: enough to see it moving, not a wall of text.
+        if done < total and done // PROGRESS_EVERY > self._reported:
+            self._reported = done // PROGRESS_EVERY
+            self.stdout.write(f"  {done:,} of {total:,}")

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from members.generation import load_taxonomy, seed_demo_companies
+
+
+def _describe(counts: Counter[str]) -> str:
+    return ", ".join(f"{counts[key]} {key}" for key in ("created", "updated", "unchanged"))
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the reference taxonomy (clusters, capabilities, regions, certifications, "
+        "frameworks, sectors) and about sixty fictional demo companies. Rows are matched by "
+        "slug and saved only when they differ, so running it again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--taxonomy-only",
+            action="store_true",
+            help="Load only the reference taxonomy, no companies (for a production database).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            taxonomy = load_taxonomy()
+            companies = None if options["taxonomy_only"] else seed_demo_companies()
+        message = f"Taxonomy: {_describe(taxonomy)}."
+        if companies is not None:
+            message += f" Demo companies: {_describe(companies)}."
+        self.stdout.write(self.style.SUCCESS(message))
