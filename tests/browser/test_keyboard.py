@@ -1,0 +1,97 @@
+"""The site works with a keyboard alone: skip link first, search and filter, open a result."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from members.models import Company
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("directory")]
+
+MAX_TABS = 200
+
+SEARCH_FIELD = (
+    "el => el.matches('input[name=q]') && !!el.form"
+    " && !!el.form.querySelector('input[name=cluster]')"
+)
+CYBER_CHECKBOX = "el => el.matches('input[type=checkbox][name=cluster][value=cyber-security]')"
+APPLY_BUTTON = (
+    "el => el.matches('button, input[type=submit]')"
+    " && /apply filters/i.test(el.innerText || el.value)"
+)
+KESTREL_LINK = "el => el.matches('main a') && el.innerText.includes('Kestrel Cyber Example Ltd')"
+
+
+def _active(page: Page, predicate: str) -> bool:
+    return page.evaluate(f"({predicate})(document.activeElement)")
+
+
+def _tab_to(page: Page, predicate: str, *, open_summaries_containing: str = "") -> None:
+    """Press Tab until the focused element matches, opening a closed disclosure on the way."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if _active(page, predicate):
+            return
+        if open_summaries_containing and page.evaluate(
+            "sel => { const el = document.activeElement;"
+            " return el.matches('summary') && !el.parentElement.open"
+            " && !!el.parentElement.querySelector(sel); }",
+            open_summaries_containing,
+        ):
+            page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"Tab never reached {predicate!r}; ended on {focused}")
+
+
+@pytest.mark.parametrize("path", ["/", "/companies/", "/companies/heather-data/", "/nope/"])
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page: Page, path: str) -> None:
+    page.goto(path)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main-content"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+
+
+def test_company_search_works_with_the_keyboard_alone(page: Page) -> None:
+    page.goto("/companies/")
+    _tab_to(page, SEARCH_FIELD)
+    page.keyboard.type("council")
+    _tab_to(page, CYBER_CHECKBOX, open_summaries_containing="input[value=cyber-security]")
+    page.keyboard.press("Space")
+    assert _active(page, "el => el.checked")
+    _tab_to(page, APPLY_BUTTON)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"cluster=cyber-security"))
+    assert "q=council" in page.url
+    results = page.locator("main a[href^='/companies/'][href$='/']")
+    names = " ".join(results.all_inner_texts())
+    assert "Kestrel Cyber Example Ltd" in names
+    assert "Osprey Networks Example Ltd" in names
+    assert "Puffin Analytics Example Ltd" not in names
+
+    _tab_to(page, KESTREL_LINK)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/companies/[\w-]+/$"))
+    assert page.locator("h1").inner_text().strip() == "Kestrel Cyber Example Ltd"
+
+
+def test_header_search_box_is_reachable_and_submits_with_enter(page: Page) -> None:
+    page.goto("/about/")
+    _tab_to(page, "el => el.matches('header input[name=q], [role=search] input[name=q]')")
+    page.keyboard.type("heather")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/companies/\?.*q=heather"))
+    assert page.get_by_role("link", name=re.compile("Heather Data Example Ltd")).count() >= 1
+
+
+def test_company_profile_links_back_to_its_clusters(page: Page, directory: Company) -> None:
+    page.goto(directory.get_absolute_url())
+    _tab_to(page, "el => el.matches('main a[href=\"/clusters/data/\"]')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/clusters/data/$"))
+    assert page.locator("h1").inner_text().strip() == "Data"
