@@ -12,6 +12,9 @@ def site(request: HttpRequest) -> dict[str, object]:
     shortlisted = shortlist_ids(request.session) if hasattr(request, "session") else []
     return {
         "site_name": settings.SITE_NAME,
+        # The auth views put their own "site_name" (the request's host) in the context, so the
+        # templates show this one, which nothing overrides.
+        "directory_name": settings.SITE_NAME,
         "header_q": q[:200].replace("\x00", ""),
         "shortlisted_ids": set(shortlisted),
         "shortlist_count": len(shortlisted),
