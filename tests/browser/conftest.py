@@ -35,11 +35,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http_live_server() -> Iterator[None]:
-    """The live server's middleware reads these once, when it starts: set them for the session."""
+    """The live server's middleware reads these once, when it starts: set them for the session.
+
+    The same values as tests/conftest.py's per-test overrides, so other tests see no difference.
+    """
     with override_settings(
         SECURE_SSL_REDIRECT=False,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
