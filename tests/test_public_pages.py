@@ -7,6 +7,7 @@ import re
 import pytest
 from django.db import DatabaseError
 from django.test import Client
+from pytest_django import Settings
 
 from clusters.models import Cluster
 from members.models import Company
@@ -133,7 +134,10 @@ def test_inactive_cluster_page_is_not_found(client: Client) -> None:
     assert client.get("/clusters/retired/").status_code == 404
 
 
-def test_unknown_cluster_shows_the_friendly_not_found_page(client: Client) -> None:
+def test_unknown_cluster_shows_the_friendly_not_found_page(
+    client: Client, settings: Settings
+) -> None:
+    settings.DEBUG = False  # as in production: with DEBUG on, Django shows its own page
     response = client.get("/clusters/no-such-cluster/")
     assert response.status_code == 404
     assert "404.html" in [template.name for template in response.templates]
@@ -349,7 +353,8 @@ def test_health_check_says_unavailable_when_the_database_does_not_answer(
 
 
 @pytest.mark.urls("tests.urls_500")
-def test_server_error_shows_the_friendly_page(client: Client) -> None:
+def test_server_error_shows_the_friendly_page(client: Client, settings: Settings) -> None:
+    settings.DEBUG = False
     client.raise_request_exception = False
     response = client.get("/broken/")
     assert response.status_code == 500
