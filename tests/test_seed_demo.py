@@ -1,0 +1,201 @@
+"""manage.py seed_demo: the reference taxonomy and about sixty fictional companies, idempotently."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
+from members.models import (
+    COMPANIES_HOUSE_PATTERN,
+    VERIFICATION_FRESH_FOR,
+    CaseStudy,
+    Company,
+    CompanyCertification,
+    CompanyFramework,
+    User,
+)
+
+RESERVED_DOMAINS = (".example", ".test")
+# Ofcom's ranges for drama: 0113/0114/0115/0116/0117/0118/0121/0131/0141/0151/0161/0191 496 0xxx,
+# 020 7946 0xxx, 01632 960xxx and 07700 900xxx.
+DRAMA_PHONE = re.compile(
+    r"^(01(1[3-8]|21|31|41|51|61) 496 0\d{3}|0191 498 0\d{3}|020 7946 0\d{3}"
+    r"|01632 960\d{3}|07700 900\d{3})$"
+)
+SNAPSHOT_MODELS = (
+    Cluster,
+    Capability,
+    Region,
+    Certification,
+    Framework,
+    Sector,
+    Company,
+    CaseStudy,
+    CompanyCertification,
+    CompanyFramework,
+    Company.history.model,
+    CaseStudy.history.model,
+    CompanyCertification.history.model,
+    CompanyFramework.history.model,
+    Company.clusters.through,
+    Company.capabilities.through,
+    Company.sectors.through,
+)
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """Seed once for the read-only tests of a class, and roll it all back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def snapshot() -> dict[str, list[dict[str, object]]]:
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values()) for model in SNAPSHOT_MODELS
+    }
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.usefixtures("demo")
+class TestDemoContent:
+    """What one load of the demo data contains (seeded once for the class: it is slow-ish)."""
+
+    def test_five_clusters_each_with_six_to_twelve_capabilities(self) -> None:
+        counts = {c.slug: c.capabilities.count() for c in Cluster.objects.all()}
+        assert set(counts) == {
+            "smart-ticketing-and-transport",
+            "cyber-security",
+            "data",
+            "traveltech",
+            "fintech",
+        }
+        assert all(6 <= n <= 12 for n in counts.values()), counts
+
+    def test_reference_lists_are_loaded(self) -> None:
+        assert Region.objects.filter(is_scottish=False).count() == 2
+        assert Region.objects.filter(is_scottish=True).count() >= 12
+        assert Certification.objects.filter(slug="cyber-essentials-plus").exists()
+        assert Framework.objects.exclude(owner="").count() == Framework.objects.count() > 0
+        assert Sector.objects.filter(slug="health-and-social-care").exists()
+
+    def test_about_sixty_companies_across_every_cluster_region_and_band(self) -> None:
+        assert 55 <= Company.objects.count() <= 65
+        used = Company.objects.values_list
+        assert set(used("clusters", flat=True)) == set(Cluster.objects.values_list("pk", flat=True))
+        assert set(used("region", flat=True)) == set(Region.objects.values_list("pk", flat=True))
+        assert set(used("employee_band", flat=True)) == set(Company.EmployeeBand.values)
+        assert sum(c.is_sme for c in Company.objects.all()) > Company.objects.count() * 0.75
+
+    def test_some_companies_work_in_two_clusters(self) -> None:
+        assert any(c.clusters.count() == 2 for c in Company.objects.all())
+
+    def test_every_capability_lies_in_one_of_the_companys_clusters(self) -> None:
+        for company in Company.objects.prefetch_related("clusters", "capabilities"):
+            capabilities = list(company.capabilities.all())
+            assert 3 <= len(capabilities) <= 8, company
+            assert not Company.capabilities_outside(company.clusters.all(), capabilities), company
+
+    def test_websites_and_emails_use_reserved_domains(self) -> None:
+        for website, email in Company.objects.values_list("website", "contact_email"):
+            assert host_of(website).endswith(RESERVED_DOMAINS), website
+            assert email.rsplit("@", 1)[1].endswith(RESERVED_DOMAINS), email
+
+    def test_phone_numbers_are_in_ofcom_drama_ranges(self) -> None:
+        for phone in Company.objects.values_list("contact_phone", flat=True):
+            assert DRAMA_PHONE.match(phone), phone
+
+    def test_companies_house_numbers_are_valid_and_unique(self) -> None:
+        numbers = [n for n in Company.objects.values_list("companies_house_number", flat=True) if n]
+        assert numbers
+        assert all(re.match(COMPANIES_HOUSE_PATTERN, n) for n in numbers)
+        assert len(numbers) == len(set(numbers))
+
+    def test_some_certifications_are_expired_some_current_some_open_ended(self) -> None:
+        today = timezone.localdate()
+        certifications = CompanyCertification.objects.all()
+        assert certifications.filter(valid_until__lt=today).exists()
+        assert certifications.filter(valid_until__gte=today).exists()
+        assert certifications.filter(valid_until__isnull=True).exists()
+
+    def test_frameworks_have_lots(self) -> None:
+        assert CompanyFramework.objects.exists()
+        assert not CompanyFramework.objects.filter(lot="").exists()
+
+    def test_case_studies_mix_public_and_private_clients(self) -> None:
+        flags = set(CaseStudy.objects.values_list("is_public_sector", flat=True))
+        assert flags == {True, False}
+        assert Company.objects.filter(case_studies__isnull=True).exists()
+
+    def test_verification_dates_vary(self) -> None:
+        companies = list(Company.objects.all())
+        stale = timezone.now() - VERIFICATION_FRESH_FOR
+        assert any(c.last_verified_at is None for c in companies)
+        assert any(c.last_verified_at and c.last_verified_at < stale for c in companies)
+        assert any(c.last_verified_at and c.last_verified_at > stale for c in companies)
+
+    def test_most_companies_are_published_and_some_are_not(self) -> None:
+        statuses = list(Company.objects.values_list("status", flat=True))
+        assert statuses.count(Company.Status.PUBLISHED) > len(statuses) * 0.8
+        assert {"draft", "pending", "archived"} <= set(statuses)
+
+    def test_summaries_and_descriptions_are_all_different(self) -> None:
+        summaries = list(Company.objects.values_list("summary", flat=True))
+        descriptions = list(Company.objects.values_list("description", flat=True))
+        assert len(set(summaries)) == len(summaries)
+        assert len(set(descriptions)) == len(descriptions)
+        assert all(0 < len(s) <= 300 for s in summaries)
+
+    def test_no_users_are_created(self) -> None:
+        assert not User.objects.exists()
+
+    def test_running_again_changes_nothing(self) -> None:
+        before = snapshot()
+        call_command("seed_demo", stdout=StringIO())
+        assert snapshot() == before
+
+    def test_running_again_prints_one_line_saying_nothing_changed(self) -> None:
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        assert out.getvalue().count("\n") == 1
+        assert "Demo companies: 0 created, 0 updated, 60 unchanged." in out.getvalue()
+
+
+def test_running_again_restores_an_edited_demo_company() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    company = Company.objects.order_by("pk").first()
+    original = company.summary
+    company.summary = "Edited by hand."
+    company.save()
+    company.capabilities.clear()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    company.refresh_from_db()
+    assert company.summary == original
+    assert company.capabilities.exists()
+    assert "Demo companies: 0 created, 1 updated" in out.getvalue()
+
+
+def test_taxonomy_only_loads_no_companies() -> None:
+    out = StringIO()
+    call_command("seed_demo", "--taxonomy-only", stdout=out)
+    assert Cluster.objects.count() == 5
+    assert Capability.objects.exists()
+    assert not Company.objects.exists()
+    assert "Demo companies" not in out.getvalue()
