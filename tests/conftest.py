@@ -115,6 +115,12 @@ def company_with_profile(db: None) -> Company:
         framework=FrameworkFactory(name="Digital Technology Services", slug="digital-tech"),
         lot="Lot 2: Cyber security",
     )
+    CompanyFrameworkFactory(
+        company=company,
+        framework=FrameworkFactory(name="Lapsed Framework 2019", slug="lapsed-framework"),
+        lot="Lot 9: Gone",
+        valid_until=today - datetime.timedelta(days=1),
+    )
     CaseStudyFactory(
         company=company,
         title="Shared records platform for a health board",

@@ -278,6 +278,11 @@ def test_expired_certification_is_not_shown(profile_html: str) -> None:
     assert "Lapsed Standard 9999" not in profile_html
 
 
+def test_expired_framework_is_not_shown(profile_html: str) -> None:
+    assert "Lapsed Framework 2019" not in profile_html
+    assert "Lot 9: Gone" not in profile_html
+
+
 def test_large_company_is_not_called_an_sme(client: Client) -> None:
     company = CompanyFactory(employee_band=Company.EmployeeBand.LARGE)
     response = client.get(company.get_absolute_url())
@@ -322,15 +327,17 @@ def test_robots_txt_is_plain_text_and_keeps_crawlers_out_of_admin(client: Client
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
-def test_sitemap_lists_published_companies_only(
+def test_sitemap_lists_published_companies_and_active_clusters_only(
     client: Client, published_company: Company, unpublished_companies: list[Company]
 ) -> None:
+    ClusterFactory(slug="retired", is_active=False)
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     xml = response.text
     assert "<loc>http://testserver/companies/thistle-secure/</loc>" in xml
     assert "<loc>http://testserver/clusters/cyber-security/</loc>" in xml
+    assert "/clusters/retired/" not in xml
     for hidden in unpublished_companies:
         assert hidden.slug not in xml
 
