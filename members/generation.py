@@ -1,6 +1,6 @@
 """Fictional member companies: the reference taxonomy loader, the demo set and bulk generation.
 
-``compose`` builds one company plan from a ``random.Random`` and the taxonomy in the database;
+``Composer`` draws company plans from a ``random.Random`` and the taxonomy in the database;
 ``seed_demo_companies`` saves about sixty of them through the ORM (history and search signals
 included, and only when something differs, so a second run changes nothing);
 ``generate_companies`` bulk-inserts any number of them for benchmarks.
@@ -92,7 +92,8 @@ def _reference_rows() -> Iterable[tuple[type[models.Model], str, dict[str, objec
 def load_taxonomy() -> Counter[Outcome]:
     """Create or update the clusters, capabilities and reference lists, matched by slug.
 
-    Rows staff added are left alone; nothing is deleted.
+    A listed slug gets the name, description and position in ``clusters.reference_data`` back, even
+    if staff changed them since; rows staff added are left alone, and nothing is deleted.
     """
     outcomes: Counter[Outcome] = Counter()
     with transaction.atomic():
@@ -145,7 +146,10 @@ class Taxonomy:
             c for c in Cluster.objects.active().order_by("position", "slug") if c.pk in capabilities
         )
         if not clusters:
-            raise LookupError("The taxonomy is empty: run `manage.py seed_demo --taxonomy-only`.")
+            raise LookupError(
+                "No active cluster has capabilities: load them with "
+                "`manage.py seed_demo --taxonomy-only`."
+            )
         return cls(
             clusters=clusters,
             capabilities={key: tuple(value) for key, value in capabilities.items()},
@@ -280,8 +284,8 @@ class Options:
 class Composer:
     """Draws fictional companies one after another from a seeded random stream.
 
-    ``slug_prefix`` and ``tld`` keep generated companies apart from the demo set; Companies House
-    numbers are drawn from ``number_range`` and never repeat one in ``taken_numbers``.
+    ``tld`` and each call's ``slug_prefix`` keep generated companies apart from the demo set;
+    Companies House numbers are drawn from ``number_range`` and never repeat ``taken_numbers``.
     """
 
     def __init__(
@@ -289,14 +293,12 @@ class Composer:
         taxonomy: Taxonomy,
         rng: random.Random,
         *,
-        slug_prefix: str = "",
         tld: str = "example",
         number_range: tuple[int, int] = (100_000, 900_000),
         taken_numbers: Iterable[str] = (),
     ) -> None:
         self.taxonomy = taxonomy
         self.rng = rng
-        self.slug_prefix = slug_prefix
         self.tld = tld
         self.number_range = number_range
         self.taken_numbers = set(taken_numbers)
@@ -311,7 +313,9 @@ class Composer:
             for cap in caps
         }
 
-    def compose(self, choices: Choices | None = None, *, unique_name: bool = False) -> CompanyPlan:
+    def compose(
+        self, choices: Choices | None = None, *, slug_prefix: str = "", unique_name: bool = False
+    ) -> CompanyPlan:
         rng = self.rng
         choices = choices or Choices()
         clusters = list(choices.clusters) or self._clusters()
@@ -325,7 +329,7 @@ class Composer:
             capabilities=self._capabilities(clusters),
             sectors=self._sectors(clusters),
         )
-        plan.values = self._identity(short, band, region, place)
+        plan.values = self._identity(short, band, region, place, slug_prefix)
         plan.values["status"] = choices.status or _weighted(rng, bank.STATUS_WEIGHTS)
         plan.values.update(self._commitments_and_dates())
         plan.certifications = self._certifications(clusters)
@@ -349,16 +353,18 @@ class Composer:
             head = rng.choice(bank.NAME_HEADS) + rng.choice(bank.NAME_TAILS)
             words = bank.CLUSTER_NAME_WORDS.get(cluster.slug, bank.GENERIC_NAME_WORDS)
             short = f"{head} {rng.choice(words)}"
-            if not unique or short not in self.taken_names:
+            if not unique:
+                return short
+            if short not in self.taken_names:
                 self.taken_names.add(short)
                 return short
 
     def _identity(
-        self, short: str, band: str, region: Region, place: bank.Place
+        self, short: str, band: str, region: Region, place: bank.Place, slug_prefix: str
     ) -> dict[str, object]:
         rng = self.rng
         name = f"{short} {rng.choice(bank.LEGAL_SUFFIXES)}"
-        slug = f"{self.slug_prefix}{slugify(short)}"
+        slug = f"{slug_prefix}{slugify(short)}"
         domain = f"{slug}.{self.tld}"
         first, last = rng.choice(bank.FIRST_NAMES), rng.choice(bank.SURNAMES)
         mailbox = first.lower() if rng.random() < 0.4 else rng.choice(bank.EMAIL_MAILBOXES)
@@ -607,11 +613,7 @@ class Composer:
         values = plan.values
         areas = [bank.SECTOR_PHRASES.get(s.slug, lower_first(s.name)) for s in plan.sectors]
         sentences = [f"Most of our work is in {join_words(areas)}."]
-        pledges = [
-            text
-            for flag, text in bank.COMMITMENT_CLAUSES
-            if values[flag] and flag != "supported_business"
-        ]
+        pledges = [text for flag, text in bank.COMMITMENT_CLAUSES if values[flag]]
         if pledges:
             sentences.append(f"We {join_words(pledges)}.")
         if values["supported_business"]:
@@ -677,9 +679,7 @@ def _sync_children(
     changed = False
     kept: set[int] = set()
     for row in rows:
-        lookup = {"company": company, **key(row)}
-        values = {name: value for name, value in row.items() if name not in lookup}
-        instance, outcome = _upsert(model, lookup, values)
+        instance, outcome = _upsert(model, {"company": company, **key(row)}, row)
         kept.add(instance.pk)
         changed |= outcome != "unchanged"
     for stale in model._default_manager.filter(company=company).exclude(pk__in=kept):
@@ -866,8 +866,7 @@ def generate_companies(
         for start in range(0, count, batch_size):
             plans = []
             for number in range(start, min(start + batch_size, count)):
-                composer.slug_prefix = f"{prefix}{number}-"
-                plan = composer.compose()
+                plan = composer.compose(slug_prefix=f"{prefix}{number}-")
                 if plan.slug not in existing:
                     plans.append(plan)
             created += _bulk_insert(plans, batch_size) if plans else []

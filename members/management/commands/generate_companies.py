@@ -32,7 +32,10 @@ class Command(BaseCommand):
             raise CommandError("--count and --seed must be 0 or more, --batch-size 1 or more.")
         started = time.monotonic()
         self._reported = 0
-        ids = generate_companies(count, seed, batch_size=batch_size, progress=self._progress)
+        try:
+            ids = generate_companies(count, seed, batch_size=batch_size, progress=self._progress)
+        except LookupError as error:  # every cluster inactive or without capabilities
+            raise CommandError(str(error)) from error
         skipped = count - len(ids)
         message = f"Created {len(ids):,} synthetic companies (seed {seed})"
         message += f" in {time.monotonic() - started:.1f} s"

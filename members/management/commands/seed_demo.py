@@ -17,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Load the reference taxonomy (clusters, capabilities, regions, certifications, "
         "frameworks, sectors) and about sixty fictional demo companies. Rows are matched by "
-        "slug and saved only when they differ, so running it again changes nothing."
+        "slug and saved only when they differ, so running it again changes nothing; a "
+        "reference row staff have edited is put back to clusters/reference_data.py."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
