@@ -1,6 +1,6 @@
 # The README's commands. `make` alone lists them.
 .DEFAULT_GOAL := help
-.PHONY: help install sync run test lint format superuser
+.PHONY: help install sync run test lint format superuser bench
 
 # uv on PATH, or the one `python3 -m pip install uv` puts beside Python 3.13.
 UV ?= $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
@@ -10,6 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 help:
 	@echo "make run        set up, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
 	@echo "make test       the whole suite on SQLite, then on PostgreSQL when reachable"
+	@echo "make bench      search benchmark on PostgreSQL (2,000 and 100,000 companies)"
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make install    install uv if missing, then the locked dependencies into .venv"
@@ -43,3 +44,7 @@ superuser: export DEBUG := 1
 superuser: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createsuperuser
+
+# The search benchmark: PostgreSQL only (BENCH_DATABASE_URL), not part of `make test`.
+bench: install
+	$(UV) run --no-sync python bench/run.py $(BENCH_ARGS)

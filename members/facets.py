@@ -179,6 +179,7 @@ class FacetData:
 class FacetIndex:
     """Boolean arrays over the published companies, in name order."""
 
+    key: str
     token: str
     today: datetime.date
     ids: np.ndarray
@@ -242,7 +243,7 @@ def first_letter(name: str) -> str:
     return initial if initial in LETTERS else OTHER_LETTER
 
 
-def build_index(token: str, today: datetime.date) -> FacetIndex:
+def build_index(key: str, token: str, today: datetime.date) -> FacetIndex:
     rows = list(
         Company.objects.published()
         .order_by("name", "pk")
@@ -252,6 +253,7 @@ def build_index(token: str, today: datetime.date) -> FacetIndex:
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     updated = np.fromiter((row[2].timestamp() for row in rows), dtype=np.float64, count=len(rows))
     index = FacetIndex(
+        key=key,
         token=token,
         today=today,
         ids=ids,
@@ -287,7 +289,7 @@ def get_index() -> FacetIndex:
     with _lock:
         index = _indexes.get(alias)
         if index is None or index.token != token or index.today != today:
-            index = build_index(token, today)
+            index = build_index(alias, token, today)
             _indexes[alias] = index
     return index
 

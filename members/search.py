@@ -10,6 +10,8 @@ must appear somewhere in the company's text, case-insensitively.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
 from members.models import CaseStudy, Company, SearchSynonym, SearchTerm
 
 SEARCH_CONFIG = "english"
+TEXT_CACHE_SIZE = 64
+_text_cache: OrderedDict[tuple[object, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+_text_cache_lock = threading.Lock()
 # Private-use characters mark highlights inside ts_headline output; the text is escaped first,
 # then they become <mark> tags, so a company's own text can never inject markup.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
@@ -379,10 +384,14 @@ class CompanySearch:
     def _run_text(self, text: str, index: FacetIndex) -> SearchOutcome:
         search = TextSearch.parse(text)
         base = index.everything()
-        ranks: dict[int, float] = {}
+        scores = None
         if search:
-            ids, ranks = self._text_matches(search)
+            ids, ranks = self._text_matches(search, index)
+            positions = index.positions_of_ids(ids)
+            known = positions >= 0
             base &= index.mask_of_ids(ids)
+            scores = np.zeros(index.size)
+            scores[positions[known]] = ranks[known]
         if self.letter:
             base &= index.letter_mask(self.letter)
         masks = {param: index.mask_for(param, keys) for param, keys in self.selected.items()}
@@ -392,7 +401,7 @@ class CompanySearch:
             final &= mask
         sort = self.effective_sort(search.text if search else "")
         return SearchOutcome(
-            ordered_ids=self._order(index, final, sort, ranks),
+            ordered_ids=self._order(index, final, sort, scores),
             total=int(np.count_nonzero(final)),
             sort=sort,
             facets=self._facet_views(index, base, masks),
@@ -400,25 +409,44 @@ class CompanySearch:
         )
 
     @staticmethod
-    def _text_matches(search: TextSearch) -> tuple[list[int], dict[int, float]]:
-        queryset = search.filter(Company.objects.published())
+    def _text_matches(search: TextSearch, index: FacetIndex) -> tuple[np.ndarray, np.ndarray]:
+        """Matching company ids and their relevance, remembered while the directory is unchanged.
+
+        Ranking every match is the costly part of a common word (0.1-0.3 s at 100,000
+        companies); a buyer who then ticks facets repeats the same text, so it is kept.
+        """
+        key = (index.key, index.token, index.today, search.text)
+        with _text_cache_lock:
+            cached = _text_cache.get(key)
+            if cached is not None:
+                _text_cache.move_to_end(key)
+                return cached
+        queryset = search.filter(Company.objects.published()).order_by()
         if search.tsquery is None:
-            return list(queryset.values_list("pk", flat=True)), {}
-        rows = search.rank(queryset).values_list("pk", "rank")
-        ranks = dict(rows)
-        return list(ranks), ranks
+            ids = np.fromiter(queryset.values_list("pk", flat=True), dtype=np.int64)
+            result = (ids, np.zeros(len(ids)))
+        else:
+            rows = list(search.rank(queryset).order_by().values_list("pk", "rank"))
+            result = (
+                np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)),
+                np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows)),
+            )
+        with _text_cache_lock:
+            _text_cache[key] = result
+            while len(_text_cache) > TEXT_CACHE_SIZE:
+                _text_cache.popitem(last=False)
+        return result
 
     @staticmethod
     def _order(
-        index: FacetIndex, final: np.ndarray, sort: str, ranks: dict[int, float]
+        index: FacetIndex, final: np.ndarray, sort: str, scores: np.ndarray | None
     ) -> np.ndarray:
         if sort == "updated":
             order = index.updated_order[final[index.updated_order]]
             return index.ids[order]
         positions = np.flatnonzero(final)  # name order
-        if sort == "relevance" and ranks:
-            scores = np.array([ranks.get(int(pk), 0.0) for pk in index.ids[positions]])
-            positions = positions[np.lexsort((positions, -scores))]
+        if sort == "relevance" and scores is not None:
+            positions = positions[np.lexsort((positions, -scores[positions]))]
         return index.ids[positions]
 
     def _facet_views(

@@ -131,5 +131,8 @@ def reference_list_changed(sender: type, **kwargs: object) -> None:
 
 
 @receiver(post_save, sender=SearchSynonym)
-def synonym_saved(sender: type, instance: SearchSynonym, **kwargs: object) -> None:
-    add_search_terms([instance.term, instance.expansion])
+@receiver(post_delete, sender=SearchSynonym)
+def synonym_changed(sender: type, instance: SearchSynonym, **kwargs: object) -> None:
+    if kwargs.get("signal") is post_save:
+        add_search_terms([instance.term, instance.expansion])
+    mark_directory_changed()  # remembered text matches used the old synonyms
