@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Callable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 
-from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clusters.models import Capability
 from members.facets import BAND_SLUGS
 from members.models import Company, CompanyCertification, CompanyFramework
 
-CHUNK_SIZE = 500
+CHUNK_SIZE = 2000
 # Cells starting with these are formulas to a spreadsheet (CSV injection): prefix them.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -49,59 +50,75 @@ class _Echo:
         return value
 
 
-def export_queryset(company_ids: Sequence[int]) -> QuerySet[Company]:
-    today = timezone.localdate()
-    return (
-        Company.objects.filter(pk__in=list(company_ids))
-        .select_related("region")
-        .prefetch_related(
-            "clusters",
-            "sectors",
-            Prefetch("capabilities", queryset=Capability.objects.select_related("cluster")),
-            Prefetch(
-                "certifications",
-                queryset=CompanyCertification.objects.current(today).select_related(
-                    "certification"
-                ),
-                to_attr="current_certifications",
-            ),
-            Prefetch(
-                "frameworks",
-                queryset=CompanyFramework.objects.current(today).select_related("framework"),
-                to_attr="current_frameworks",
-            ),
-        )
-    )
-
-
 def _dated(name: str, date: datetime.date | None) -> str:
     return f"{name} ({date.isoformat()})" if date else f"{name} (no expiry)"
 
 
-def company_row(company: Company, profile_url: str) -> list[str]:
-    frameworks = [
-        _dated(f.framework.name + (f", {f.lot}" if f.lot else ""), f.valid_until)
-        for f in company.current_frameworks
-    ]
-    verified = company.last_verified_at.date().isoformat() if company.last_verified_at else ""
-    return [
-        company.name,
-        profile_url,
-        company.website,
-        company.summary,
-        "; ".join(c.name for c in company.clusters.all()),
-        "; ".join(c.name for c in company.capabilities.all()),
-        company.region.name if company.region else "",
-        BAND_SLUGS.get(company.employee_band, company.employee_band),
-        "Yes" if company.is_sme else "No",
-        "; ".join(
-            _dated(c.certification.name, c.valid_until) for c in company.current_certifications
-        ),
-        "; ".join(frameworks),
-        "; ".join(s.name for s in company.sectors.all()),
-        company.contact_email,
-        verified,
-    ]
+def _grouped(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for company_id, text in rows:
+        grouped[company_id].append(text)
+    return grouped
+
+
+def _related_names(ids: list[int], field: str, target: str) -> dict[int, list[str]]:
+    through = Company._meta.get_field(field).remote_field.through
+    rows = (
+        through.objects.filter(company_id__in=ids)
+        .order_by(f"{target}__name")
+        .values_list("company_id", f"{target}__name")
+    )
+    return _grouped(rows)
+
+
+def _chunk_rows(ids: list[int], profile_base: str) -> Iterator[list[str]]:
+    """The export rows of these companies (in this order): plain values, no model instances."""
+    today = timezone.localdate()
+    columns = ("pk", "name", "slug", "website", "summary", "region__name", "employee_band")
+    columns += ("contact_email", "last_verified_at")
+    companies = {row[0]: row for row in Company.objects.filter(pk__in=ids).values_list(*columns)}
+    clusters = _related_names(ids, "clusters", "cluster")
+    capabilities = _related_names(ids, "capabilities", "capability")
+    sectors = _related_names(ids, "sectors", "sector")
+    certifications = _grouped(
+        (company_id, _dated(name, until))
+        for company_id, name, until in CompanyCertification.objects.current(today)
+        .filter(company_id__in=ids)
+        .order_by("certification__position", "certification__name")
+        .values_list("company_id", "certification__name", "valid_until")
+    )
+    frameworks = _grouped(
+        (company_id, _dated(name + (f", {lot}" if lot else ""), until))
+        for company_id, name, lot, until in CompanyFramework.objects.current(today)
+        .filter(company_id__in=ids)
+        .order_by("framework__position", "framework__name", "lot")
+        .values_list("company_id", "framework__name", "lot", "valid_until")
+    )
+    for pk in ids:
+        if pk not in companies:
+            continue
+        _, name, slug, website, summary, region, band, email, verified = companies[pk]
+        yield [
+            name,
+            f"{profile_base}{slug}/",
+            website,
+            summary,
+            "; ".join(clusters[pk]),
+            "; ".join(capabilities[pk]),
+            region or "",
+            BAND_SLUGS.get(band, band),
+            "Yes" if band in Company.SME_BANDS else "No",
+            "; ".join(certifications[pk]),
+            "; ".join(frameworks[pk]),
+            "; ".join(sectors[pk]),
+            email,
+            timezone.localtime(verified).date().isoformat() if verified else "",
+        ]
+
+
+def profile_base(request: HttpRequest) -> str:
+    """The absolute URL that a company's slug completes into its profile URL."""
+    return request.build_absolute_uri(reverse("members:company_list"))
 
 
 def export_filename(criteria: str, when: datetime.datetime) -> str:
@@ -113,7 +130,7 @@ def stream_rows(
     company_ids: Sequence[int],
     *,
     preamble: list[list[str]],
-    profile_url: Callable[[Company], str],
+    profile_base: str,
 ) -> Iterator[str]:
     """The CSV text, a line at a time, loading companies a chunk at a time."""
     writer = csv.writer(_Echo())
@@ -123,9 +140,5 @@ def stream_rows(
     yield writer.writerow(COLUMNS)
     for start in range(0, len(company_ids), CHUNK_SIZE):
         chunk = [int(pk) for pk in company_ids[start : start + CHUNK_SIZE]]
-        by_id = {company.pk: company for company in export_queryset(chunk)}
-        for pk in chunk:
-            company = by_id.get(pk)
-            if company is not None:
-                cells = company_row(company, profile_url(company))
-                yield writer.writerow([neutralise(cell) for cell in cells])
+        for cells in _chunk_rows(chunk, profile_base):
+            yield writer.writerow([neutralise(cell) for cell in cells])

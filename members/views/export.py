@@ -7,10 +7,9 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from members.export import export_filename, stream_rows
+from members.export import export_filename, profile_base, stream_rows
 from members.facets import get_index
 from members.filters import CompanyFilter
-from members.models import Company
 from members.search import describe_search, search_from_filter
 
 
@@ -35,11 +34,8 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         [],
     ]
 
-    def profile_url(company: Company) -> str:
-        return request.build_absolute_uri(company.get_absolute_url())
-
     response = StreamingHttpResponse(
-        stream_rows(outcome.ordered_ids, preamble=preamble, profile_url=profile_url),
+        stream_rows(outcome.ordered_ids, preamble=preamble, profile_base=profile_base(request)),
         content_type="text/csv; charset=utf-8",
     )
     filename = export_filename(

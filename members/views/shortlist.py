@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from members.export import export_filename, stream_rows
+from members.export import export_filename, profile_base, stream_rows
 from members.models import Company, SharedShortlist
 from members.search import companies_in_order
 from members.shortlist import (
@@ -36,10 +36,11 @@ def _back(request: HttpRequest) -> str:
 
 def _toggle_response(request: HttpRequest, company: Company) -> HttpResponse:
     if request.htmx:
+        # The toggled button, plus the header count and the message out of band.
         return render(
             request,
             "members/_shortlist_button.html",
-            {"company": company, "shortlisted_ids": set(shortlist_ids(request.session))},
+            {"company": company, "toggled": True, "next_url": _back(request)},
         )
     return HttpResponseRedirect(_back(request))
 
@@ -115,7 +116,7 @@ def _csv(request: HttpRequest, company_ids: list[int], label: str) -> StreamingH
         stream_rows(
             published,
             preamble=preamble,
-            profile_url=lambda c: request.build_absolute_uri(c.get_absolute_url()),
+            profile_base=profile_base(request),
         ),
         content_type="text/csv; charset=utf-8",
     )
