@@ -11,6 +11,8 @@ orders with the facet index instead, and the tests hold the two to the same answ
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -187,6 +189,7 @@ class CompanyFilter(django_filters.FilterSet):
         self, data: object = None, *args: object, index: FacetIndex | None = None, **kwargs: object
     ) -> None:
         super().__init__(data, *args, **kwargs)
+        self.index = index
         if index is not None:
             for facet in FACETS:
                 options = index.facets[facet.param].options
@@ -216,3 +219,52 @@ class CompanyFilter(django_filters.FilterSet):
                     f"We ignored the {label} \u201c{value[:60]}\u201d: it is not one we know."
                 )
         return messages
+
+    def _pairs(self, skip_param: str = "", skip_key: str = "") -> list[tuple[str, str]]:
+        """The current valid search as (parameter, value) pairs, without the page."""
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        pairs = [("q", data["q"])] if data.get("q") and skip_param != "q" else []
+        for facet in FACETS:
+            for key in data.get(facet.param) or []:
+                if facet.param != skip_param or (skip_key and key != skip_key):
+                    pairs.append((facet.param, key))
+        for name in ("letter", "sort"):
+            if data.get(name) and skip_param != name:
+                pairs.append((name, data[name]))
+        return pairs
+
+    def query_without(self, skip_param: str = "", skip_key: str = "") -> str:
+        return urlencode(self._pairs(skip_param, skip_key))
+
+    @cached_property
+    def query_string(self) -> str:
+        """The current search (no page), for links that keep it: pagination, sort, export."""
+        return self.query_without()
+
+    @cached_property
+    def query_without_letter(self) -> str:
+        return self.query_without("letter")
+
+    @cached_property
+    def query_without_q(self) -> str:
+        return self.query_without("q")
+
+    @cached_property
+    def selected_tags(self) -> list[dict[str, str]]:
+        """Each selected option, its facet, and the query string that removes it."""
+        tags = []
+        for facet in FACETS:
+            keys = self.selected().get(facet.param) or []
+            labels = {}
+            if keys and self.index is not None:
+                labels = {o.key: o.label for o in self.index.facets[facet.param].options}
+            for key in keys:
+                tags.append(
+                    {
+                        "facet": facet.label,
+                        "label": labels.get(key, key),
+                        "query": self.query_without(facet.param, key),
+                    }
+                )
+        return tags
