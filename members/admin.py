@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import (
@@ -13,6 +14,8 @@ from members.models import (
     CompanyFramework,
     CompanyMembership,
     Invitation,
+    SearchSynonym,
+    SharedShortlist,
     User,
 )
 
@@ -185,3 +188,28 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "company__name"]
     readonly_fields = ["token_hash", "accepted_at", "created_at"]
     autocomplete_fields = ["company", "invited_by"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansion", "note"]
+    search_fields = ["term", "expansion", "note"]
+
+
+@admin.register(SharedShortlist)
+class SharedShortlistAdmin(admin.ModelAdmin):
+    """Buyers' shared shortlists are evidence: staff may look, nobody edits them."""
+
+    list_display = ["key", "created_at", "company_count"]
+    readonly_fields = ["key", "company_ids", "created_at"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="companies")
+    def company_count(self, obj: SharedShortlist) -> int:
+        return len(obj.company_ids)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

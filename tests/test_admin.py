@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clusters.models import Capability, Cluster
-from members.models import Company, Invitation, User
+from members.models import Company, Invitation, SearchSynonym, SharedShortlist, User
 from tests.factories import (
     CapabilityFactory,
     ClusterFactory,
@@ -61,6 +61,8 @@ def one_of_everything(company_with_profile: Company, staff_user: User) -> None:
         invited_by=staff_user,
     )
     Group.objects.create(name="Curators")
+    SearchSynonym.objects.create(term="soc", expansion="security operations centre")
+    SharedShortlist.objects.create(key="evidence-key", company_ids=[company_with_profile.pk])
 
 
 @pytest.mark.usefixtures("one_of_everything")
@@ -71,10 +73,25 @@ def test_staff_can_open_every_changelist(staff_client: Client, model: type[Model
     assert response.context["cl"].result_count >= 1
 
 
-@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize(
+    "model",
+    [model for model in REGISTERED_MODELS if model is not SharedShortlist],
+    ids=lambda model: model._meta.label,
+)
 def test_staff_can_open_every_add_page(staff_client: Client, model: type[Model]) -> None:
     response = staff_client.get(_admin_url(model, "add"))
     assert response.status_code == 200
+
+
+def test_shared_shortlists_cannot_be_made_or_altered_in_the_admin(staff_client: Client) -> None:
+    shared = SharedShortlist.objects.create(key="kept-as-evidence", company_ids=[1])
+    assert staff_client.get(_admin_url(SharedShortlist, "add")).status_code == 403
+    response = staff_client.post(
+        _admin_url(SharedShortlist, "change", shared.pk), {"company_ids": "[2]"}
+    )
+    assert response.status_code == 403
+    shared.refresh_from_db()
+    assert shared.company_ids == [1]
 
 
 def test_staff_can_open_a_full_company_and_its_history(
