@@ -7,7 +7,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from clusters.models import Capability
 from members.facets import get_index
@@ -19,7 +21,13 @@ RESULTS_PER_PAGE = 20
 
 
 @require_safe
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def company_list(request: HttpRequest) -> HttpResponse:
+    """The search page; to htmx, only the parts a new search changes (same fragments).
+
+    A history restore (Back or Forward to a URL htmx pushed) asks for the whole page, as a
+    first visit would. The partial is never stored, so no cache can serve it as the page.
+    """
     index = get_index()
     filterset = CompanyFilter(request.GET, index=index)
     notices = filterset.notices()
@@ -30,19 +38,20 @@ def company_list(request: HttpRequest) -> HttpResponse:
     TextSearch.parse(outcome.text).with_snippets(companies)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "members/company_list.html",
-        {
-            "filter": filterset,
-            "outcome": outcome,
-            "facets": outcome.facets,
-            "page_obj": page,
-            "companies": companies,
-            "notices": notices,
-            "query_without_page": query.urlencode(),
-        },
-    )
+    context = {
+        "filter": filterset,
+        "outcome": outcome,
+        "facets": outcome.facets,
+        "page_obj": page,
+        "companies": companies,
+        "notices": notices,
+        "query_without_page": query.urlencode(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "members/_search_update.html", context)
+        add_never_cache_headers(response)
+        return response
+    return render(request, "members/company_list.html", context)
 
 
 def profile_queryset() -> QuerySet[Company]:
