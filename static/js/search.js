@@ -31,6 +31,7 @@
       });
     }
     saved = {
+      focused: active,
       focusId: active && active.id ? active.id : "",
       groupId: group ? group.id : "",
       open: open,
@@ -57,10 +58,10 @@
   }
 
   function restoreFocus(state) {
-    if (!state.focusId) {
-      return;
+    if (state.focused && document.contains(state.focused)) {
+      return; // focus was outside what changed
     }
-    var wanted = document.getElementById(state.focusId);
+    var wanted = state.focusId && document.getElementById(state.focusId);
     if (wanted && document.activeElement === wanted) {
       return;
     }

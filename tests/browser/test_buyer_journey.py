@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from members.models import Company
@@ -134,8 +135,42 @@ def test_search_updates_in_place_with_javascript_and_back_restores_it(
     page.go_back()
     expect(_count(page)).to_have_text("2 companies found")
     assert page.evaluate(MARKER) == "no reload"
+
+    # The restored page is live: its buttons work and its announcements are heard.
+    page.get_by_role("button", name="Add Kestrel Cyber Example Ltd to shortlist").click()
+    expect(page.locator("#shortlist-announcer")).to_have_text(
+        "Kestrel Cyber Example Ltd is on your shortlist."
+    )
     assert csp_violations == []
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_buttons_that_update_the_results_keep_focus(page: Page) -> None:
+    _directory()
+    page.goto("/companies/")
+    page.get_by_label("Keywords").fill("council")
+    page.get_by_role("button", name="Apply filters").focus()
+    page.keyboard.press("Enter")
+    expect(_count(page)).to_have_text("3 companies found")
+    expect(page.get_by_role("button", name="Apply filters")).to_be_focused()
+
+    page.get_by_label("Keywords").fill("firewalls")
+    search = page.locator("#company-filters").get_by_role("button", name="Search")
+    search.focus()
+    page.keyboard.press("Enter")
+    expect(_count(page)).to_have_text("1 company found")
+    expect(page.locator("#company-filters").get_by_role("button", name="Search")).to_be_focused()
+
+
+def test_unticking_an_option_that_then_disappears_moves_focus_to_its_group(page: Page) -> None:
+    _directory()
+    page.goto("/companies/?q=council&cluster=data&region=highland")
+    expect(_count(page)).to_have_text("0 companies found")
+    page.get_by_role("checkbox", name=re.compile("^Highland")).focus()
+    page.keyboard.press("Space")
+    expect(_count(page)).to_have_text("1 company found")
+    expect(page.get_by_role("checkbox", name=re.compile("^Highland"))).to_have_count(0)
+    expect(page.locator("#facet-region > summary")).to_be_focused()
 
 
 def test_sort_updates_in_place_and_keeps_focus(page: Page) -> None:
@@ -183,6 +218,20 @@ def test_shortlist_and_export_with_javascript(page: Page, csp_violations: list[s
     assert companies["osprey"].name not in shortlist_csv
     assert csp_violations == []
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_shortlist_button_on_a_profile_works_in_place(page: Page) -> None:
+    companies = _directory()
+    page.goto(companies["puffin"].get_absolute_url())
+    page.evaluate(f"{MARKER} = 'no reload'")
+    page.get_by_role("button", name="Add Puffin Analytics Example Ltd to shortlist").click()
+    expect(page.locator(".site-nav__shortlist .count-badge")).to_have_text("1 company")
+    page.get_by_role("button", name="Remove Puffin Analytics Example Ltd from shortlist").click()
+    expect(page.locator(".site-nav__shortlist .count-badge")).to_have_text("0 companies")
+    expect(page.locator("#shortlist-announcer")).to_have_text(
+        "Puffin Analytics Example Ltd is off your shortlist."
+    )
+    assert page.evaluate(MARKER) == "no reload"
 
 
 def test_the_same_journey_works_without_javascript(no_js_page: Page) -> None:
@@ -270,3 +319,34 @@ def test_shortlist_pages_have_no_axe_violations(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Shared shortlist")
     expect(page.get_by_role("table")).to_contain_text("Kestrel Cyber Example Ltd")
     _assert_no_axe_violations(page)
+
+
+# What htmx is sent (no browser needed; here beside the journeys that depend on it).
+
+
+@pytest.mark.django_db
+def test_htmx_search_gets_the_fragments_never_stored(client: Client) -> None:
+    _directory()
+    response = client.get("/companies/?q=council", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "<title>Results for “council”: Find a supplier" in html
+    assert 'id="search-filters" data-hx-swap-oob="innerHTML"' in html
+    assert 'id="result-count" data-hx-swap-oob="innerHTML">3 companies found<' in html
+    assert "Kestrel Cyber Example Ltd" in html
+    assert "HX-Request" in response["Vary"]
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_history_restore_and_plain_requests_get_the_whole_page(client: Client) -> None:
+    _directory()
+    restore = client.get(
+        "/companies/?q=council", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    plain = client.get("/companies/?q=council")
+    for response in (restore, plain):
+        assert response.content.decode().startswith("<!DOCTYPE html>")
+        assert {"HX-Request", "HX-History-Restore-Request"} <= {
+            header.strip() for header in response["Vary"].split(",")
+        }
