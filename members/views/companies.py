@@ -36,8 +36,6 @@ def company_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(outcome.ordered_ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     companies = companies_in_order(page.object_list)
     TextSearch.parse(outcome.text).with_snippets(companies)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": filterset,
         "outcome": outcome,
@@ -45,7 +43,8 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "companies": companies,
         "notices": notices,
-        "query_without_page": query.urlencode(),
+        # The valid parameters only: pagination and export keep what was used, not what was ignored.
+        "query_without_page": filterset.query_string,
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "members/_search_update.html", context)
