@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from members.models import Company
 from tests.factories import ClusterFactory, CompanyFactory, RegionFactory
@@ -160,6 +160,25 @@ def test_buttons_that_update_the_results_keep_focus(page: Page) -> None:
     page.keyboard.press("Enter")
     expect(_count(page)).to_have_text("1 company found")
     expect(page.locator("#company-filters").get_by_role("button", name="Search")).to_be_focused()
+
+
+def test_words_typed_while_a_search_loads_are_kept(page: Page) -> None:
+    _directory()
+    page.goto("/companies/")
+    held: list[Route] = []
+    page.route(re.compile(r"/companies/\?"), lambda route: held.append(route))
+    keywords = page.get_by_label("Keywords")
+    keywords.fill("council")
+    keywords.press("Enter")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)
+    page.keyboard.type(" firewalls")
+    held[0].continue_()
+    expect(_count(page)).to_have_text("3 companies found")
+    expect(keywords).to_have_value("council firewalls")
+    expect(keywords).to_be_focused()
 
 
 def test_unticking_an_option_that_then_disappears_moves_focus_to_its_group(page: Page) -> None:
