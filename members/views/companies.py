@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -14,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from clusters.models import Capability
 from members.facets import get_index
 from members.filters import CompanyFilter
-from members.models import CaseStudy, Company, CompanyCertification, CompanyFramework
+from members.models import Company
 from members.search import TextSearch, companies_in_order, search_from_filter
 
 RESULTS_PER_PAGE = 20
@@ -55,29 +54,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
 
 def profile_queryset() -> QuerySet[Company]:
     """Published companies with every part a profile (or the shortlist) shows."""
-    today = timezone.localdate()
-    return (
-        Company.objects.published()
-        .select_related("region")
-        .prefetch_related(
-            "clusters",
-            "sectors",
-            Prefetch("capabilities", queryset=Capability.objects.select_related("cluster")),
-            Prefetch(
-                "certifications",
-                queryset=CompanyCertification.objects.current(today).select_related(
-                    "certification"
-                ),
-                to_attr="current_certifications",
-            ),
-            Prefetch(
-                "frameworks",
-                queryset=CompanyFramework.objects.current(today).select_related("framework"),
-                to_attr="current_frameworks",
-            ),
-            Prefetch("case_studies", queryset=CaseStudy.objects.all()),
-        )
-    )
+    return Company.objects.published().with_card_data().prefetch_related("sectors", "case_studies")
 
 
 @require_safe
