@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from clusters.models import Cluster
+from directory.pagination import forgiving_page
 from members.models import Company
 
 COMPANIES_PER_PAGE = 20
@@ -31,7 +31,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
         company_count=Count("companies", filter=PUBLISHED, distinct=True)
     )
     companies = Company.objects.published().in_cluster(cluster).with_card_data()
-    page = Paginator(companies, COMPANIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = forgiving_page(companies, COMPANIES_PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "clusters/cluster_detail.html",

@@ -250,3 +250,12 @@ def test_public_pages_answer_head_requests(client: Client, path: str) -> None:
     response = client.head(path)
     assert response.status_code == 200
     assert response.content == b""
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "-99999", "abc", "", "1.5"])
+def test_nonsense_or_low_page_numbers_show_the_first_page(client: Client, page: str) -> None:
+    for _ in range(25):
+        CompanyFactory()
+    response = client.get("/companies/", {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1

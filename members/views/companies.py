@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from clusters.models import Capability
+from directory.pagination import forgiving_page
 from members.facets import get_index
 from members.filters import CompanyFilter
 from members.models import Company
@@ -32,7 +32,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
     notices = filterset.notices()
     search = search_from_filter(filterset)
     outcome = search.run(index)
-    page = Paginator(outcome.ordered_ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = forgiving_page(outcome.ordered_ids, RESULTS_PER_PAGE, request.GET.get("page"))
     companies = companies_in_order(page.object_list)
     TextSearch.parse(outcome.text).with_snippets(companies)
     context = {
