@@ -9,6 +9,7 @@ must appear somewhere in the company's text, case-insensitively.
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 from collections import OrderedDict
@@ -146,27 +147,39 @@ def plain_words(text: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
+def _closest_term_postgres(word: str) -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term FROM members_searchterm"
+            " WHERE term %% %s AND similarity(term, %s) >= %s"
+            " ORDER BY similarity(term, %s) DESC, term LIMIT 1",
+            [word, word, SUGGESTION_MIN_SIMILARITY, word],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _closest_term_plain(word: str) -> str | None:
+    """SQLite (the demo): difflib over the vocabulary, which is small there."""
+    terms = SearchTerm.objects.filter(term__startswith=word[:1]).values_list("term", flat=True)
+    matches = difflib.get_close_matches(word, list(terms[:20_000]), n=1, cutoff=0.8)
+    return matches[0] if matches else None
+
+
 def suggest_spelling(text: str) -> str | None:
     """The query with each unknown word replaced by the most similar real term, if any."""
-    if not is_postgres() or not text:
+    if not text:
         return None
-    changed = False
+    closest = _closest_term_postgres if is_postgres() else _closest_term_plain
     suggestion = text
-    with connection.cursor() as cursor:
-        for word in dict.fromkeys(plain_words(text)):
-            if len(word) < 4 or SearchTerm.objects.filter(term=word.lower()).exists():
-                continue
-            cursor.execute(
-                "SELECT term FROM members_searchterm"
-                " WHERE term %% %s AND similarity(term, %s) >= %s"
-                " ORDER BY similarity(term, %s) DESC, term LIMIT 1",
-                [word.lower(), word.lower(), SUGGESTION_MIN_SIMILARITY, word.lower()],
-            )
-            row = cursor.fetchone()
-            if row and row[0] != word.lower():
-                suggestion = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", row[0], suggestion)
-                changed = True
-    return suggestion if changed else None
+    for word in dict.fromkeys(plain_words(text)):
+        lowered = word.lower()
+        if len(word) < 4 or SearchTerm.objects.filter(term=lowered).exists():
+            continue
+        term = closest(lowered)
+        if term and term != lowered:
+            suggestion = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", term, suggestion)
+    return suggestion if suggestion != text else None
 
 
 def build_tsquery(text: str) -> SearchQuery | None:
