@@ -249,12 +249,13 @@ class TextSearch:
         return queryset.filter(_sqlite_text_filter(self.text))
 
     def rank(self, queryset: QuerySet[Company]) -> QuerySet[Company]:
-        """Most relevant first; the name is weighted highest (A), then capabilities/summary."""
-        if self.tsquery is None:
-            return queryset.order_by("name", "pk")
+        """Annotate ``rank``: the name weighs most (A), then clusters, capabilities, summary (B).
+
+        Ordering happens in the facet index (members.facets), over every match at once.
+        """
         return queryset.annotate(
             rank=SearchRank(F("search_vector"), self.tsquery, normalization=Value(1))
-        ).order_by("-rank", "name", "pk")
+        )
 
     def with_snippets(self, companies: Sequence[Company]) -> None:
         """Set ``company.snippet`` (safe HTML) to where the words matched, for one page."""
@@ -439,7 +440,7 @@ class CompanySearch:
             ids = np.fromiter(queryset.values_list("pk", flat=True), dtype=np.int64)
             result = (ids, np.zeros(len(ids)))
         else:
-            rows = list(search.rank(queryset).order_by().values_list("pk", "rank"))
+            rows = list(search.rank(queryset).values_list("pk", "rank"))
             result = (
                 np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)),
                 np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows)),
