@@ -45,3 +45,21 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
+
+
+def post_worker_init(worker: object) -> None:
+    """Build the facet index before the worker takes requests, so no buyer waits for it.
+
+    Each worker keeps its own index (members.search.index); after a recycle (max_requests) the
+    new worker builds it here too. If the database is not reachable yet, the first search will.
+    """
+    from django.db import connections
+
+    from members.search.index import current_snapshot
+
+    try:
+        current_snapshot()
+    except Exception as error:
+        worker.log.warning("Facet index not built at start: %s", error)  # type: ignore[attr-defined]
+    finally:
+        connections.close_all()

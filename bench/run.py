@@ -42,12 +42,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-
 from members.facets import get_index  # noqa: E402
 from members.generation import generate_companies  # noqa: E402
+from members.signals import directory_changed  # noqa: E402
+
 from members.models import Company, SearchSynonym  # noqa: E402
 from members.search import rebuild_search_terms  # noqa: E402
-from members.signals import directory_changed  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 

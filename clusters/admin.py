@@ -1,10 +1,35 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
+from members import services
+from members.admin_batch import OneChangePerRequest
+
+
+class TaxonomyAdmin(OneChangePerRequest, admin.ModelAdmin):
+    """Taxonomy edits go through the services, so search documents and facets follow them."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        services.taxonomy_item_save(item=obj)  # type: ignore[arg-type]
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        services.taxonomy_item_delete(item=obj)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            services.taxonomy_item_delete(item=obj)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        for obj in formset.save(commit=False):
+            services.taxonomy_item_save(item=obj)
+        for obj in formset.deleted_objects:
+            services.taxonomy_item_delete(item=obj)
 
 
 class CapabilityInline(admin.TabularInline):
@@ -15,7 +40,7 @@ class CapabilityInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(TaxonomyAdmin):
     list_display = ["name", "slug", "position", "is_active", "capability_count"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
@@ -32,7 +57,7 @@ class ClusterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Capability)
-class CapabilityAdmin(admin.ModelAdmin):
+class CapabilityAdmin(TaxonomyAdmin):
     list_display = ["name", "cluster", "slug", "position"]
     list_filter = ["cluster"]
     list_select_related = ["cluster"]
@@ -41,7 +66,7 @@ class CapabilityAdmin(admin.ModelAdmin):
     autocomplete_fields = ["cluster"]
 
 
-class ReferenceItemAdmin(admin.ModelAdmin):
+class ReferenceItemAdmin(TaxonomyAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]

@@ -4,9 +4,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db import models, transaction
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from members import services
+from members.admin_batch import OneChangePerRequest
 from members.models import (
     CaseStudy,
     Company,
@@ -18,6 +22,7 @@ from members.models import (
     SharedShortlist,
     User,
 )
+from members.search.documents import search_batch
 
 
 @admin.register(User)
@@ -85,8 +90,24 @@ class CompanyMembershipInline(admin.TabularInline):
     extra = 0
 
 
+class CompanyPartAdmin(OneChangePerRequest, SimpleHistoryAdmin):
+    """Case studies, certifications and framework places: saved through the services."""
+
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool
+    ) -> None:
+        services.company_part_save(part=obj)  # type: ignore[arg-type]
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        services.company_part_delete(part=obj)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        for obj in queryset:
+            services.company_part_delete(part=obj)
+
+
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
     form = CompanyAdminForm
     list_display = [
         "name",
@@ -143,9 +164,53 @@ class CompanyAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    def save_model(self, request: HttpRequest, obj: Company, form: ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        services.company_save(
+            company=obj,
+            clusters=data.get("clusters"),
+            capabilities=data.get("capabilities"),
+            sectors=data.get("sectors"),
+        )
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
+    ) -> None:
+        # The many-to-many fields were saved with the company (save_model); only the inlines.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is CompanyMembership:
+            formset.save()
+            return
+        for obj in formset.save(commit=False):
+            services.company_part_save(part=obj)
+        for obj in formset.deleted_objects:
+            services.company_part_delete(part=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Company) -> None:
+        services.company_delete(company=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Company]) -> None:
+        for company in queryset:
+            services.company_delete(company=company)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: object = None
+    ) -> HttpResponse:
+        # Reverting goes through simple-history's own save: tell search which company changed.
+        with transaction.atomic(), search_batch() as batch:
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and object_id.isdigit():
+                batch.add(int(object_id))
+            return response
+
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(SimpleHistoryAdmin):
+class CaseStudyAdmin(CompanyPartAdmin):
     list_display = ["title", "company", "client", "year", "is_public_sector"]
     list_filter = ["is_public_sector", "year"]
     list_select_related = ["company"]
@@ -154,7 +219,7 @@ class CaseStudyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CompanyCertification)
-class CompanyCertificationAdmin(SimpleHistoryAdmin):
+class CompanyCertificationAdmin(CompanyPartAdmin):
     list_display = ["company", "certification", "certificate_number", "issuer", "valid_until"]
     list_filter = ["certification", "valid_until"]
     list_select_related = ["company", "certification"]
@@ -163,7 +228,7 @@ class CompanyCertificationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CompanyFramework)
-class CompanyFrameworkAdmin(SimpleHistoryAdmin):
+class CompanyFrameworkAdmin(CompanyPartAdmin):
     list_display = ["company", "framework", "lot", "valid_until"]
     list_filter = ["framework"]
     list_select_related = ["company", "framework"]
@@ -191,9 +256,23 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchSynonym)
-class SearchSynonymAdmin(admin.ModelAdmin):
+class SearchSynonymAdmin(OneChangePerRequest, admin.ModelAdmin):
     list_display = ["term", "expansion", "note"]
     search_fields = ["term", "expansion", "note"]
+
+    def save_model(
+        self, request: HttpRequest, obj: SearchSynonym, form: ModelForm, change: bool
+    ) -> None:
+        services.synonym_save(synonym=obj)
+
+    def delete_model(self, request: HttpRequest, obj: SearchSynonym) -> None:
+        services.synonym_delete(synonym=obj)
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: models.QuerySet[SearchSynonym]
+    ) -> None:
+        for synonym in queryset:
+            services.synonym_delete(synonym=synonym)
 
 
 @admin.register(SharedShortlist)

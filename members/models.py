@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.search import SearchVectorField
@@ -26,6 +27,43 @@ companies_house_validator = RegexValidator(
         "and six digits (SC123456)."
     ),
 )
+
+
+class CompanyHistory(HistoricalRecords):
+    """History of a company with its clusters, capabilities and sectors, one record per change.
+
+    members.services writes the record itself, once per logical change (``record``), and hands over
+    the link rows it has just read or written, so the snapshot of the many-to-many fields costs
+    one insert per field and no reads. Its saves set ``skip_history_when_saving``, so
+    simple-history's own receivers stay out of the way.
+    """
+
+    def record(self, instance: Company, history_type: str, links: LinkRows) -> None:
+        instance._history_links = links  # type: ignore[attr-defined]
+        try:
+            self.create_historical_record(instance, history_type)
+        finally:
+            del instance._history_links  # type: ignore[attr-defined]
+
+    def create_historical_record_m2ms(self, history_instance: models.Model, instance: Any) -> None:
+        links: LinkRows | None = getattr(instance, "_history_links", None)
+        if links is None:  # a save outside members.services: simple-history reads the links
+            super().create_historical_record_m2ms(history_instance, instance)
+            return
+        for field in history_instance._history_m2m_fields:  # type: ignore[attr-defined]
+            model = self.m2m_models[field]
+            target = f"{field.m2m_reverse_field_name()}_id"
+            rows = [
+                model(history=history_instance, company=instance, id=link_id, **{target: pk})
+                for link_id, pk in links.get(field.name, [])
+            ]
+            if rows:
+                model.objects.bulk_create(rows)
+
+
+# The link rows of a company's many-to-many fields: field name -> [(link row id, target id)].
+LinkRows = dict[str, list[tuple[int, int]]]
+COMPANY_HISTORY = CompanyHistory(m2m_fields=["clusters", "capabilities", "sectors"])
 
 # A profile that staff have not verified for this long is shown as due for review.
 VERIFICATION_FRESH_FOR = datetime.timedelta(days=365)
@@ -189,14 +227,9 @@ class Company(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Weighted full-text document, kept current by members.search (PostgreSQL only; its GIN index
-    # is created by a migration that runs only there).
-    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CompanyQuerySet.as_manager()
-    history = HistoricalRecords(
-        m2m_fields=[clusters, capabilities, sectors], excluded_fields=["search_vector"]
-    )
+    history = COMPANY_HISTORY
 
     class Meta:
         ordering = ["name"]
@@ -465,13 +498,55 @@ class SearchTerm(models.Model):
         return self.term
 
 
-class SearchState(models.Model):
-    """One row whose token changes whenever anything that search counts has changed."""
+class SearchDocument(models.Model):
+    """What the text search reads: one row per published company, and none for the others.
 
-    token = models.CharField(max_length=32, default="")
+    PostgreSQL fills the three vectors, each with a GIN index: ``document`` is everything (name A;
+    summary, clusters and capabilities B; description and case studies C), ``ranking`` the A and
+    B parts, ``name_vector`` the name; relevance tiers are read from them (members.search.text).
+    The plain backend (SQLite) fills ``text``. members.search.documents keeps them current.
+    """
+
+    company = models.OneToOneField(
+        Company, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    text = models.TextField(blank=True, default="")
+    name_vector = SearchVectorField(null=True)
+    ranking = SearchVectorField(null=True)
+    document = SearchVectorField(null=True)
 
     def __str__(self) -> str:
-        return self.token
+        return f"search document of company {self.company_id}"
+
+
+class SearchState(models.Model):
+    """One row: the directory's search version, advanced once per committed change."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"search version {self.version}"
+
+
+class SearchChange(models.Model):
+    """A committed change that every process's facet index must follow (members.search.index).
+
+    ``token`` tells two histories apart that reuse a version number: a restored database, or a
+    test whose transaction was rolled back.
+    """
+
+    version = models.BigIntegerField(primary_key=True)
+    token = models.CharField(max_length=32)
+    company_ids = models.JSONField(default=list)
+    taxonomy = models.BooleanField(default=False, help_text="Facet options changed too.")
+    rebuild = models.BooleanField(default=False, help_text="Everything changed: rebuild.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["version"]
+
+    def __str__(self) -> str:
+        return f"search change {self.version}"
 
 
 class SharedShortlist(models.Model):

@@ -10,8 +10,10 @@ needs nothing but ``SECRET_KEY`` to run.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from pytest_django import Settings
@@ -34,7 +36,41 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _commit_hooks_run_as_in_production(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run on-commit callbacks when the code under test commits, as production would.
+
+    pytest-django wraps each test in a transaction that is rolled back, so nothing the code under
+    test does ever commits and ``transaction.on_commit`` callbacks (search following a write)
+    would never run. Here, when the outermost block the code itself opened ends without an error,
+    its callbacks run: exactly where production commits. A rolled-back block drops its callbacks,
+    as Django does anyway.
+    """
+    original_exit = transaction.Atomic.__exit__
+
+    def exit_and_run_commit_hooks(
+        self: transaction.Atomic, exc_type: object, exc_value: object, traceback: object
+    ) -> None:
+        original_exit(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        committed_here = (
+            exc_type is None
+            and connection.in_atomic_block
+            and not connection.needs_rollback
+            and all(block._from_testcase for block in connection.atomic_blocks)
+        )
+        if committed_here:
+            callbacks, connection.run_on_commit = connection.run_on_commit, []
+            for _savepoints, callback, _robust in callbacks:
+                callback()
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_run_commit_hooks)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _test_safe_settings(settings: Settings) -> None:
+    # A test's data lives in its own open transaction, which a background thread cannot see.
+    settings.SEARCH_INDEX_BACKGROUND_REBUILD = False
     settings.SECURE_SSL_REDIRECT = False
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

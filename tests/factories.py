@@ -9,6 +9,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
+from members import services
 from members.models import (
     CaseStudy,
     Company,
@@ -30,7 +31,33 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
-class ClusterFactory(DjangoModelFactory):
+class TaxonomyFactory(DjangoModelFactory):
+    """Taxonomy rows are saved as staff save them: through the services, so search knows."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        item = model_class(*args, **kwargs)
+        services.taxonomy_item_save(item=item)
+        return item
+
+
+class CompanyPartFactory(DjangoModelFactory):
+    """Case studies, certifications and framework places, saved through the services."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        part = model_class(*args, **kwargs)
+        services.company_part_save(part=part)
+        return part
+
+
+class ClusterFactory(TaxonomyFactory):
     class Meta:
         model = Cluster
 
@@ -42,7 +69,7 @@ class ClusterFactory(DjangoModelFactory):
     is_active = True
 
 
-class CapabilityFactory(DjangoModelFactory):
+class CapabilityFactory(TaxonomyFactory):
     class Meta:
         model = Capability
 
@@ -53,7 +80,7 @@ class CapabilityFactory(DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class RegionFactory(DjangoModelFactory):
+class RegionFactory(TaxonomyFactory):
     class Meta:
         model = Region
 
@@ -62,7 +89,7 @@ class RegionFactory(DjangoModelFactory):
     is_scottish = True
 
 
-class CertificationFactory(DjangoModelFactory):
+class CertificationFactory(TaxonomyFactory):
     class Meta:
         model = Certification
 
@@ -70,7 +97,7 @@ class CertificationFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"certification-{n}")
 
 
-class FrameworkFactory(DjangoModelFactory):
+class FrameworkFactory(TaxonomyFactory):
     class Meta:
         model = Framework
 
@@ -80,7 +107,7 @@ class FrameworkFactory(DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://frameworks.example/{n}")
 
 
-class SectorFactory(DjangoModelFactory):
+class SectorFactory(TaxonomyFactory):
     class Meta:
         model = Sector
 
@@ -89,15 +116,15 @@ class SectorFactory(DjangoModelFactory):
 
 
 class CompanyFactory(DjangoModelFactory):
-    """A published company. Pass ``clusters=[...]`` and ``capabilities=[...]``.
+    """A published company. Pass ``clusters=[...]``, ``capabilities=[...]``, ``sectors=[...]``.
 
-    Capabilities whose cluster is not among the clusters bring their cluster along, so a factory
-    company always keeps the rule that its capabilities lie inside its clusters.
+    Saved through ``services.company_save`` like any real edit. Capabilities whose cluster is not
+    among the clusters bring their cluster along, so a factory company always keeps the rule that
+    its capabilities lie inside its clusters.
     """
 
     class Meta:
         model = Company
-        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Example Company {n:04d} Ltd")
     slug = factory.Sequence(lambda n: f"example-company-{n:04d}")
@@ -115,28 +142,29 @@ class CompanyFactory(DjangoModelFactory):
     employee_band = Company.EmployeeBand.SMALL
     companies_house_number = ""
     last_verified_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
+    clusters: list[Cluster] | None = None
+    capabilities: list[Capability] | None = None
+    sectors: list[Sector] | None = None
 
-    @factory.post_generation
-    def clusters(self, create: bool, extracted: list[Cluster] | None, **kwargs: object) -> None:
-        if create and extracted:
-            self.clusters.add(*extracted)
+    @classmethod
+    def _build(cls, model_class: type, *args: object, **kwargs: object) -> Company:
+        for name in LINKS:
+            kwargs.pop(name, None)
+        return model_class(*args, **kwargs)
 
-    @factory.post_generation
-    def capabilities(
-        self, create: bool, extracted: list[Capability] | None, **kwargs: object
-    ) -> None:
-        if not (create and extracted):
-            return
-        self.clusters.add(*{capability.cluster for capability in extracted})
-        self.capabilities.add(*extracted)
-
-    @factory.post_generation
-    def sectors(self, create: bool, extracted: list[Sector] | None, **kwargs: object) -> None:
-        if create and extracted:
-            self.sectors.add(*extracted)
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> Company:
+        links = {name: list(kwargs.pop(name, None) or []) for name in LINKS}
+        for capability in links["capabilities"]:
+            if capability.cluster not in links["clusters"]:
+                links["clusters"].append(capability.cluster)
+        return services.company_save(company=model_class(*args, **kwargs), **links)
 
 
-class CompanyCertificationFactory(DjangoModelFactory):
+LINKS = ("clusters", "capabilities", "sectors")
+
+
+class CompanyCertificationFactory(CompanyPartFactory):
     class Meta:
         model = CompanyCertification
 
@@ -147,7 +175,7 @@ class CompanyCertificationFactory(DjangoModelFactory):
     valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=180))
 
 
-class CompanyFrameworkFactory(DjangoModelFactory):
+class CompanyFrameworkFactory(CompanyPartFactory):
     class Meta:
         model = CompanyFramework
 
@@ -157,7 +185,7 @@ class CompanyFrameworkFactory(DjangoModelFactory):
     valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
 
 
-class CaseStudyFactory(DjangoModelFactory):
+class CaseStudyFactory(CompanyPartFactory):
     class Meta:
         model = CaseStudy
 

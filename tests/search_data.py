@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from clusters.models import Capability, Cluster, Region
 from members.models import Company, SearchSynonym
+from members.search.engine import SearchResult, companies_in_order, run_search
+from members.search.forms import SearchParams
+from members.services import synonym_save
 from tests.factories import (
     CapabilityFactory,
     CaseStudyFactory,
@@ -38,9 +41,12 @@ def build_search_world() -> SearchWorld:
     ticketing = CapabilityFactory(
         cluster=transport, name="Account-based ticketing", slug="account-based-ticketing"
     )
-    SearchSynonym.objects.create(term="SOC", expansion="security operations centre")
-    SearchSynonym.objects.create(term="pen test", expansion="penetration testing")
-    SearchSynonym.objects.create(term="ABT", expansion="account-based ticketing")
+    for term, expansion in [
+        ("SOC", "security operations centre"),
+        ("pen test", "penetration testing"),
+        ("ABT", "account-based ticketing"),
+    ]:
+        synonym_save(synonym=SearchSynonym(term=term, expansion=expansion))
     plain = {"description": "", "capabilities": []}
     specs = {
         "name_match": {
@@ -96,3 +102,16 @@ def build_search_world() -> SearchWorld:
         summary="Restored services within two days.",
     )
     return SearchWorld(cyber, transport, glasgow, fife, pen_testing, ticketing, companies)
+
+
+def search(
+    text: str = "", *, letter: str = "", sort: str = "", **selected: list[str]
+) -> SearchResult:
+    """Run a search the way the page does, with facet selections as keyword arguments."""
+    return run_search(SearchParams(text=text, selected=selected, letter=letter, sort=sort))
+
+
+def found_names(text: str = "", **selected: list[str]) -> list[str]:
+    """The names a search finds, in its order."""
+    result = search(text, **selected)
+    return [company.name for company in companies_in_order(result.page_ids(0, 200))]

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from members.export import neutralise
+from members.models import Company
+from members.search.export import neutralise
 from tests.factories import (
     CertificationFactory,
     ClusterFactory,
@@ -96,7 +97,14 @@ def test_export_columns_and_profile_url(client: Client) -> None:
     row = table(text)[0]
     assert row["Profile URL"] == f"http://testserver/companies/{company.slug}/"
     assert row["Contact email"] == "buyers@firm.example"
-    assert row["SME"] == "Yes"
+    # The size column uses the facet's own wording, not its URL slug.
+    assert row["Size"] == "SME (fewer than 250 employees); 10 to 49 employees"
+
+
+def test_size_column_says_250_or_more_not_the_url_slug(client: Client) -> None:
+    CompanyFactory(employee_band=Company.EmployeeBand.LARGE)
+    _, text = download(client)
+    assert table(text)[0]["Size"] == "250 or more employees"
 
 
 def test_unpublished_companies_are_not_exported(client: Client) -> None:

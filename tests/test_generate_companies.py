@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from clusters.models import Capability, Cluster, Region
-from members.generation import generate_companies
+from members.demo.bulk import generate_companies
 from members.models import COMPANIES_HOUSE_PATTERN, CaseStudy, Company, CompanyCertification
 
 pytestmark = pytest.mark.django_db

@@ -9,16 +9,16 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from members.facets import get_index
-from members.filters import CompanyFilter
 from members.models import Company
-from members.search import CompanySearch
+from members.search.engine import SearchResult
+from members.services import company_save
 from tests.factories import (
     CertificationFactory,
     CompanyCertificationFactory,
     CompanyFactory,
 )
-from tests.search_data import SearchWorld, build_search_world
+from tests.oracle import oracle_ids
+from tests.search_data import SearchWorld, build_search_world, search
 
 pytestmark = pytest.mark.django_db
 
@@ -28,38 +28,33 @@ def world(db: None) -> SearchWorld:
     return build_search_world()
 
 
-def facet_counts(search: CompanySearch) -> dict[str, dict[str, int]]:
-    outcome = search.run()
-    return {f.param: {o.key: o.count for o in f.options} for f in outcome.facets}
+def facet_counts(result: SearchResult) -> dict[str, dict[str, int]]:
+    return {f.param: {o.key: o.count for o in f.options} for f in result.facets}
 
 
 def test_counts_ignore_their_own_facet_and_apply_the_others(world: SearchWorld) -> None:
-    search = CompanySearch(selected={"cluster": ["cyber-security"], "region": ["glasgow"]})
-    counts = facet_counts(search)
+    result = search(cluster=["cyber-security"], region=["glasgow"])
+    counts = facet_counts(result)
     # By hand. Cyber companies: name_match, description_match, responder, trainer, soc.
     # In Glasgow of those: name_match, trainer, soc (3). Fife: description_match, responder (2).
     assert counts["region"] == {"glasgow": 3, "fife": 2}
     # Glasgow companies: name_match, cables, trainer, soc. Cyber of those: 3; transport: 1.
     assert counts["cluster"] == {"cyber-security": 3, "smart-ticketing": 1}
-    assert search.run().total == 3
+    assert result.total == 3
 
 
 def test_options_within_a_facet_are_ored_and_facets_anded(world: SearchWorld) -> None:
-    both_regions = CompanySearch(selected={"region": ["glasgow", "fife"]}).run()
+    both_regions = search(region=["glasgow", "fife"])
     assert both_regions.total == 7
-    narrowed = CompanySearch(
-        selected={"region": ["glasgow", "fife"], "capability": ["account-based-ticketing"]}
-    ).run()
+    narrowed = search(region=["glasgow", "fife"], capability=["account-based-ticketing"])
     assert narrowed.total == 1
 
 
 def test_zero_count_options_are_hidden_unless_selected(world: SearchWorld) -> None:
-    outcome = CompanySearch(selected={"capability": ["account-based-ticketing"]}).run()
-    clusters = {o.key for f in outcome.facets if f.param == "cluster" for o in f.options}
+    result = search(capability=["account-based-ticketing"])
+    clusters = {o.key for f in result.facets if f.param == "cluster" for o in f.options}
     assert clusters == {"smart-ticketing"}
-    chosen = CompanySearch(
-        selected={"capability": ["account-based-ticketing"], "cluster": ["cyber-security"]}
-    ).run()
+    chosen = search(capability=["account-based-ticketing"], cluster=["cyber-security"])
     cluster_facet = next(f for f in chosen.facets if f.param == "cluster")
     cyber = next(o for o in cluster_facet.options if o.key == "cyber-security")
     assert cyber.selected and cyber.count == 0
@@ -68,10 +63,10 @@ def test_zero_count_options_are_hidden_unless_selected(world: SearchWorld) -> No
 
 def test_size_facet_counts_smes_and_bands(world: SearchWorld) -> None:
     CompanyFactory(name="Big Example plc", employee_band=Company.EmployeeBand.LARGE)
-    counts = facet_counts(CompanySearch())["size"]
+    counts = facet_counts(search())["size"]
     assert counts["sme"] == 7
     assert counts["250-plus"] == 1
-    assert CompanySearch(selected={"size": ["sme"]}).run().total == 7
+    assert search(size=["sme"]).total == 7
 
 
 def test_certification_facet_counts_current_certificates_only(world: SearchWorld) -> None:
@@ -83,22 +78,22 @@ def test_certification_facet_counts_current_certificates_only(world: SearchWorld
         certification=iso,
         valid_until=today - datetime.timedelta(days=1),
     )
-    assert facet_counts(CompanySearch())["certification"] == {"iso-27001": 1}
+    assert facet_counts(search())["certification"] == {"iso-27001": 1}
 
 
 def test_commitment_facet(world: SearchWorld) -> None:
     company = world.companies["soc"]
     company.pays_real_living_wage = True
-    company.save()
-    assert facet_counts(CompanySearch())["commitment"] == {"real-living-wage": 1}
+    company_save(company=company)
+    assert facet_counts(search())["commitment"] == {"real-living-wage": 1}
 
 
 def test_counts_follow_edits(world: SearchWorld) -> None:
-    before = facet_counts(CompanySearch())["region"]["glasgow"]
+    before = facet_counts(search())["region"]["glasgow"]
     company = world.companies["ticketing"]
     company.region = world.glasgow
-    company.save()
-    assert facet_counts(CompanySearch())["region"]["glasgow"] == before + 1
+    company_save(company=company)
+    assert facet_counts(search())["region"]["glasgow"] == before + 1
 
 
 def test_index_agrees_with_plain_sql_for_every_combination(world: SearchWorld) -> None:
@@ -108,17 +103,10 @@ def test_index_agrees_with_plain_sql_for_every_combination(world: SearchWorld) -
         "capability": [[], ["incident-response"], ["penetration-testing", "incident-response"]],
         "size": [[], ["sme"], ["250-plus"]],
     }
-    index = get_index()
     for combo in itertools.product(*choices.values()):
-        selected = dict(zip(choices, combo, strict=True))
-        data = {k: v for k, v in selected.items() if v}
-        sql_ids = set(
-            CompanyFilter(data, queryset=Company.objects.published(), index=index).qs.values_list(
-                "pk", flat=True
-            )
-        )
-        index_ids = {int(pk) for pk in CompanySearch(selected=selected).run(index).ordered_ids}
-        assert index_ids == sql_ids, selected
+        selected = {k: v for k, v in zip(choices, combo, strict=True) if v}
+        index_ids = {int(pk) for pk in search(**selected).ordered_ids}
+        assert index_ids == oracle_ids(selected), selected
 
 
 def test_search_page_shows_counts_and_selected_filters(client: Client, world: SearchWorld) -> None:

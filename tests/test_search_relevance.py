@@ -6,8 +6,10 @@ import pytest
 from django.db import connection
 
 from members.models import Company
-from members.search import CompanySearch, TextSearch, companies_in_order, highlighted
-from tests.search_data import SearchWorld, build_search_world
+from members.search.engine import page_companies
+from members.search.highlight import highlighted
+from members.services import company_save
+from tests.search_data import SearchWorld, build_search_world, found_names, search
 
 pytestmark = [
     pytest.mark.django_db,
@@ -23,8 +25,7 @@ def world(db: None) -> SearchWorld:
 
 
 def names(text: str) -> list[str]:
-    outcome = CompanySearch(text=text).run()
-    return [c.name for c in companies_in_order(outcome.page_ids(0, 50))]
+    return found_names(text)
 
 
 def test_name_match_ranks_above_description_match(world: SearchWorld) -> None:
@@ -57,7 +58,7 @@ def test_case_study_text_is_searchable(world: SearchWorld) -> None:
 
 
 def test_misspelt_query_is_corrected_and_still_finds(world: SearchWorld) -> None:
-    outcome = CompanySearch(text="penetraton").run()
+    outcome = search("penetraton")
     assert outcome.corrected_from == "penetraton"
     assert outcome.text == "penetration"
     assert outcome.total >= 2
@@ -70,13 +71,13 @@ def test_misspelt_capability_word_finds_ticketing_companies(world: SearchWorld) 
 def test_did_you_mean_is_offered_when_the_correction_finds_nothing_either(
     world: SearchWorld,
 ) -> None:
-    outcome = CompanySearch(text="penetraton ransomwear depots").run()
+    outcome = search("penetraton ransomwear depots")
     assert outcome.total == 0
     assert outcome.suggestion == "penetration ransomware depots"
 
 
 def test_nonsense_gets_no_suggestion(world: SearchWorld) -> None:
-    outcome = CompanySearch(text="qqqqxxxx").run()
+    outcome = search("qqqqxxxx")
     assert outcome.total == 0
     assert outcome.suggestion == ""
 
@@ -97,9 +98,9 @@ def test_staff_synonyms_expand_the_query(world: SearchWorld, query: str, expecte
 def test_snippet_highlights_the_match_and_escapes_company_text(world: SearchWorld) -> None:
     company = world.companies["cables"]
     company.summary = "We lay <b onclick=x>cables</b> & fibre <script>alert('x')</script>"
-    company.save()
-    found = companies_in_order([company.pk])
-    TextSearch.parse("cables").with_snippets(found)
+    company_save(company=company)
+    result = search("cables")
+    found = page_companies(result, result.page_ids(0, 1))
     assert "<mark>cables</mark>" in found[0].snippet
     assert "<b" not in found[0].snippet
     assert "<script" not in found[0].snippet
@@ -112,12 +113,12 @@ def test_highlighting_escapes_everything_but_its_own_marks() -> None:
 
 
 def test_relevance_is_the_default_sort_with_text(world: SearchWorld) -> None:
-    assert CompanySearch(text="penetration").run().sort == "relevance"
-    assert CompanySearch().run().sort == "name"
+    assert search("penetration").sort == "relevance"
+    assert search().sort == "name"
 
 
 def test_unpublished_companies_are_never_found(world: SearchWorld) -> None:
     hidden = world.companies["soc"]
     hidden.status = Company.Status.DRAFT
-    hidden.save()
+    company_save(company=hidden)
     assert "Watchtower Example" not in names("SOC")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from members.search import CompanySearch
-from tests.search_data import SearchWorld, build_search_world
+from tests.search_data import SearchWorld, build_search_world, search
 
 pytestmark = pytest.mark.django_db
 
@@ -17,20 +16,20 @@ def world(db: None) -> SearchWorld:
 
 
 def test_a_misspelt_word_is_corrected_to_a_real_term(world: SearchWorld) -> None:
-    outcome = CompanySearch(text="watchtowr").run()
+    outcome = search("watchtowr")
     assert outcome.corrected_from == "watchtowr"
     assert outcome.text == "watchtower"
     assert outcome.total == 1
 
 
 def test_words_spelt_right_are_left_alone(world: SearchWorld) -> None:
-    outcome = CompanySearch(text="watchtower").run()
+    outcome = search("watchtower")
     assert outcome.corrected_from == ""
     assert outcome.total == 1
 
 
 def test_nothing_like_a_real_term_gets_no_correction(world: SearchWorld) -> None:
-    outcome = CompanySearch(text="zzxxqqvv").run()
+    outcome = search("zzxxqqvv")
     assert (outcome.total, outcome.corrected_from, outcome.suggestion) == (0, "", "")
 
 

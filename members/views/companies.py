@@ -11,10 +11,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from clusters.models import Capability
 from directory.pagination import forgiving_page
-from members.facets import get_index
-from members.filters import CompanyFilter
 from members.models import Company
-from members.search import TextSearch, companies_in_order, search_from_filter
+from members.search.engine import page_companies, run_search
+from members.search.forms import parse_search
+from members.search.index import current_snapshot
 
 RESULTS_PER_PAGE = 20
 
@@ -27,23 +27,15 @@ def company_list(request: HttpRequest) -> HttpResponse:
     A history restore (Back or Forward to a URL htmx pushed) asks for the whole page, as a
     first visit would. The partial is never stored, so no cache can serve it as the page.
     """
-    index = get_index()
-    filterset = CompanyFilter(request.GET, index=index)
-    notices = filterset.notices()
-    search = search_from_filter(filterset)
-    outcome = search.run(index)
-    page = forgiving_page(outcome.ordered_ids, RESULTS_PER_PAGE, request.GET.get("page"))
-    companies = companies_in_order(page.object_list)
-    TextSearch.parse(outcome.text).with_snippets(companies)
+    search = parse_search(request.GET, current_snapshot())
+    result = run_search(search.params, search.snapshot)
+    page = forgiving_page(result.ordered_ids, RESULTS_PER_PAGE, request.GET.get("page"))
     context = {
-        "filter": filterset,
-        "outcome": outcome,
-        "facets": outcome.facets,
+        "search": search,
+        "result": result,
         "page_obj": page,
-        "companies": companies,
-        "notices": notices,
-        # The valid parameters only: pagination and export keep what was used, not what was ignored.
-        "query_without_page": filterset.query_string,
+        "companies": page_companies(result, page.object_list),
+        "query_without_page": search.query_string,  # what pagination links keep
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "members/_search_update.html", context)

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from members.export import export_filename, profile_base, stream_rows
 from members.models import Company, SharedShortlist
-from members.search import companies_in_order
+from members.search.engine import companies_in_order
+from members.search.export import csv_response
+from members.search.index import current_snapshot
 from members.shortlist import (
     ShortlistFull,
     shortlist_add,
@@ -103,26 +104,21 @@ def shared(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _csv(request: HttpRequest, company_ids: list[int], label: str) -> StreamingHttpResponse:
-    now = timezone.localtime()
     published = [c.pk for c in companies_in_order(company_ids)]
     preamble = [
         [settings.SITE_NAME, "Shortlist export"],
         ["Shortlist", request.build_absolute_uri(label)],
-        ["Exported at", now.isoformat(timespec="seconds")],
+        ["Exported at", timezone.localtime().isoformat(timespec="seconds")],
         ["Companies", str(len(published))],
         [],
     ]
-    response = StreamingHttpResponse(
-        stream_rows(
-            published,
-            preamble=preamble,
-            profile_base=profile_base(request),
-        ),
-        content_type="text/csv; charset=utf-8",
+    return csv_response(
+        request,
+        company_ids=published,
+        preamble=preamble,
+        filename_label="shortlist",
+        snapshot=current_snapshot(),
     )
-    filename = export_filename("shortlist", now)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_safe

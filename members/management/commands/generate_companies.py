@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from members.generation import generate_companies
+from members.demo.bulk import generate_companies
+from members.services import search_rebuild
 
 PROGRESS_EVERY = 25_000
 
@@ -15,8 +16,8 @@ class Command(BaseCommand):
         "Bulk-insert N deterministic synthetic companies for benchmarks: the same --count and "
         "--seed always give the same companies, and companies an earlier run with the seed "
         "created are skipped. Loads the reference taxonomy first if the database has none. "
-        "Rows are bulk-inserted, so no history records are written and no signals run: "
-        "rebuild the search index afterwards (manage.py rebuild_search_index)."
+        "Rows are bulk-inserted, so no history records are written; the search documents and "
+        "indexes are rebuilt once for the lot at the end (skip with --no-search)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
             "--batch-size", type=int, default=5000, help="Rows per INSERT (default 5000)."
+        )
+        parser.add_argument(
+            "--no-search",
+            action="store_true",
+            help="Leave search alone (run manage.py rebuild_search_index later).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,6 +42,8 @@ class Command(BaseCommand):
             ids = generate_companies(count, seed, batch_size=batch_size, progress=self._progress)
         except LookupError as error:  # every cluster inactive or without capabilities
             raise CommandError(str(error)) from error
+        if ids and not options["no_search"]:
+            search_rebuild()
         skipped = count - len(ids)
         message = f"Created {len(ids):,} synthetic companies (seed {seed})"
         message += f" in {time.monotonic() - started:.1f} s"

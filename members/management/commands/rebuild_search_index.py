@@ -4,20 +4,18 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from members.facets import mark_directory_changed
-from members.search import rebuild_search_index
+from members.services import search_rebuild
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute every company's full-text search document and the spelling-suggestion "
-        "vocabulary, and tell running processes to rebuild their facet counts."
+        "Recompute every published company's search document and the spelling vocabulary, "
+        "and tell running processes to rebuild their facet indexes (in the background)."
     )
 
     def handle(self, *args: object, **options: object) -> None:
         started = time.monotonic()
-        rebuild_search_index()
-        mark_directory_changed()
+        search_rebuild()
         self.stdout.write(
             self.style.SUCCESS(f"Search index rebuilt in {time.monotonic() - started:.1f} s.")
         )

@@ -6,7 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from members.generation import load_taxonomy, seed_demo_companies
+from members.demo.seed import seed_demo_companies
+from members.search.documents import search_batch
+from members.services import taxonomy_load
 
 
 def _describe(counts: Counter[str]) -> str:
@@ -29,8 +31,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic():
-            taxonomy = load_taxonomy()
+        with transaction.atomic(), search_batch():
+            taxonomy = taxonomy_load()
             companies = None if options["taxonomy_only"] else seed_demo_companies()
         message = f"Taxonomy: {_describe(taxonomy)}."
         if companies is not None:

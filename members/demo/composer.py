@@ -1,9 +1,8 @@
-"""Fictional member companies: the reference taxonomy loader, the demo set and bulk generation.
+"""Composing fictional member companies from a seeded random stream and the taxonomy.
 
 ``Composer`` draws company plans from a ``random.Random`` and the taxonomy in the database;
-``seed_demo_companies`` saves about sixty of them through the ORM (history and search signals
-included, and only when something differs, so a second run changes nothing);
-``generate_companies`` bulk-inserts any number of them for benchmarks.
+``members.demo.seed`` saves about sixty of them through the services (so history and search are
+kept exactly as for a real edit), ``members.demo.bulk`` bulk-inserts any number for benchmarks.
 
 Randomness here makes fictional data, not secrets, hence the ``noqa: S311`` markers.
 """
@@ -12,18 +11,14 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection, models, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from clusters import reference_data as ref
 from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
-from members import demo_data as bank
-from members.models import CaseStudy, Company, CompanyCertification, CompanyFramework
+from clusters.taxonomy import load_taxonomy
+from members.demo import words as bank
 
 DEMO_SEED = 1707
 DEMO_COMPANY_COUNT = 60
@@ -35,95 +30,6 @@ FRAMEWORK_CURRENT_BETWEEN = (datetime.date(2027, 6, 30), datetime.date(2030, 3, 
 SUMMARY_LIMIT = 300
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 NUMBER_ATTEMPTS = 20
-
-Outcome = str  # "created", "updated" or "unchanged"
-
-
-# The reference taxonomy ------------------------------------------------------------------------
-
-
-def _upsert(
-    model: type[models.Model], lookup: dict[str, object], values: dict[str, object]
-) -> tuple[models.Model, Outcome]:
-    """Create the row, or update the fields that differ; save nothing when nothing differs.
-
-    Skipping the no-op save keeps a second load from writing history rows or bumping timestamps.
-    """
-    values = {name: value for name, value in values.items() if name not in lookup}
-    instance = model._default_manager.filter(**lookup).first()
-    if instance is None:
-        instance = model(**lookup, **values)
-        instance.full_clean()
-        instance.save()
-        return instance, "created"
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if not changed:
-        return instance, "unchanged"
-    for name in changed:
-        setattr(instance, name, values[name])
-    instance.full_clean()
-    instance.save()
-    return instance, "updated"
-
-
-def _reference_rows() -> Iterable[tuple[type[models.Model], str, dict[str, object]]]:
-    for position, region in enumerate(ref.REGIONS):
-        yield (
-            Region,
-            region.slug,
-            {"name": region.name, "is_scottish": region.is_scottish, "position": position},
-        )
-    for position, cert in enumerate(ref.CERTIFICATIONS):
-        yield (
-            Certification,
-            cert.slug,
-            {"name": cert.name, "description": cert.description, "position": position},
-        )
-    for position, framework in enumerate(ref.FRAMEWORKS):
-        yield (
-            Framework,
-            framework.slug,
-            {"name": framework.name, "owner": framework.owner, "position": position},
-        )
-    for position, sector in enumerate(ref.SECTORS):
-        yield Sector, sector.slug, {"name": sector.name, "position": position}
-
-
-def load_taxonomy() -> Counter[Outcome]:
-    """Create or update the clusters, capabilities and reference lists, matched by slug.
-
-    A listed slug gets the name, description and position in ``clusters.reference_data`` back, even
-    if staff changed them since; rows staff added are left alone, and nothing is deleted.
-    """
-    outcomes: Counter[Outcome] = Counter()
-    with transaction.atomic():
-        for position, data in enumerate(ref.CLUSTERS):
-            cluster, outcome = _upsert(
-                Cluster,
-                {"slug": data.slug},
-                {
-                    "name": data.name,
-                    "summary": data.summary,
-                    "description": data.description,
-                    "position": position,
-                },
-            )
-            outcomes[outcome] += 1
-            for cap_position, cap in enumerate(data.capabilities):
-                _, outcome = _upsert(
-                    Capability,
-                    {"slug": cap.slug},
-                    {
-                        "cluster_id": cluster.pk,
-                        "name": cap.name,
-                        "description": cap.description,
-                        "position": cap_position,
-                    },
-                )
-                outcomes[outcome] += 1
-        for model, slug, values in _reference_rows():
-            outcomes[_upsert(model, {"slug": slug}, values)[1]] += 1
-    return outcomes
 
 
 @dataclass(frozen=True)
@@ -659,217 +565,3 @@ def demo_plans(taxonomy: Taxonomy, count: int = DEMO_COMPANY_COUNT) -> list[Comp
         choice = Choices(tuple(chosen), regions[index], bands[index], statuses[index])
         plans.append(composer.compose(choice, unique_name=True))
     return plans
-
-
-def _set_if_different(manager: models.Manager, wanted: Iterable[models.Model]) -> bool:
-    ids = {obj.pk for obj in wanted}
-    if set(manager.values_list("pk", flat=True)) == ids:
-        return False
-    manager.set(ids)
-    return True
-
-
-def _sync_children(
-    company: Company,
-    model: type[models.Model],
-    key: Callable[[dict[str, object]], dict[str, object]],
-    rows: Sequence[dict[str, object]],
-) -> bool:
-    """Make the company's rows of ``model`` exactly ``rows``, matched on ``key``."""
-    changed = False
-    kept: set[int] = set()
-    for row in rows:
-        instance, outcome = _upsert(model, {"company": company, **key(row)}, row)
-        kept.add(instance.pk)
-        changed |= outcome != "unchanged"
-    for stale in model._default_manager.filter(company=company).exclude(pk__in=kept):
-        stale.delete()
-        changed = True
-    return changed
-
-
-def save_plan(plan: CompanyPlan) -> Outcome:
-    """Save one planned company with the ORM (history and signals included); a no-op if equal."""
-    Company.validate_capabilities(plan.clusters, plan.capabilities)
-    company, outcome = _upsert(Company, {"slug": plan.slug}, plan.values)
-    changed = _set_if_different(company.clusters, plan.clusters)
-    changed |= _set_if_different(company.capabilities, plan.capabilities)
-    changed |= _set_if_different(company.sectors, plan.sectors)
-    changed |= _sync_children(
-        company,
-        CompanyCertification,
-        lambda row: {"certification": row["certification"]},
-        [vars(c) for c in plan.certifications],
-    )
-    changed |= _sync_children(
-        company,
-        CompanyFramework,
-        lambda row: {"framework": row["framework"], "lot": row["lot"]},
-        [vars(f) for f in plan.frameworks],
-    )
-    changed |= _sync_children(
-        company,
-        CaseStudy,
-        lambda row: {"position": row["position"]},
-        [{**vars(c), "position": i} for i, c in enumerate(plan.case_studies)],
-    )
-    if outcome == "unchanged" and changed:
-        return "updated"
-    return outcome
-
-
-def seed_demo_companies() -> Counter[Outcome]:
-    """Create or update the demo companies; running it again changes nothing."""
-    with transaction.atomic():
-        taxonomy = Taxonomy.from_database()
-        return Counter(save_plan(plan) for plan in demo_plans(taxonomy))
-
-
-# Bulk generation ---------------------------------------------------------------------------------
-
-
-ClusterLink = Company.clusters.through
-CapabilityLink = Company.capabilities.through
-SectorLink = Company.sectors.through
-
-
-def generated_slug_prefix(seed: int) -> str:
-    return f"gen-{seed}-"
-
-
-# Columns of the rows hanging off a company, in the order ``_child_rows`` yields them.
-CHILD_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
-    ClusterLink: ("company_id", "cluster_id"),
-    CapabilityLink: ("company_id", "capability_id"),
-    SectorLink: ("company_id", "sector_id"),
-    CompanyCertification: (
-        "company_id", "certification_id", "certificate_number", "issuer", "valid_until",
-    ),
-    CompanyFramework: ("company_id", "framework_id", "lot", "valid_until"),
-    CaseStudy: ("company_id", "position", "title", "client", "summary", "year", "is_public_sector"),
-}  # fmt: skip
-
-
-def _child_rows(pk: int, plan: CompanyPlan) -> Iterator[tuple[type[models.Model], tuple]]:
-    for cluster in plan.clusters:
-        yield ClusterLink, (pk, cluster.pk)
-    for capability in plan.capabilities:
-        yield CapabilityLink, (pk, capability.pk)
-    for sector in plan.sectors:
-        yield SectorLink, (pk, sector.pk)
-    for c in plan.certifications:
-        row = (pk, c.certification.pk, c.certificate_number, c.issuer, c.valid_until)
-        yield CompanyCertification, row
-    for f in plan.frameworks:
-        yield CompanyFramework, (pk, f.framework.pk, f.lot, f.valid_until)
-    for i, s in enumerate(plan.case_studies):
-        yield CaseStudy, (pk, i, s.title, s.client, s.summary, s.year, s.is_public_sector)
-
-
-def _uses_copy() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _copy_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """PostgreSQL's COPY: about nine times faster than a multi-row INSERT for these tables."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
-    statement = f"COPY {table} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def _write_rows(
-    model: type[models.Model], columns: Sequence[str], rows: list[tuple], batch_size: int
-) -> None:
-    if _uses_copy():
-        _copy_rows(model, columns, rows)
-    else:
-        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model._default_manager.bulk_create(objs, batch_size=batch_size)
-
-
-def _column_defaults(model: type[models.Model], given: Iterable[str]) -> dict[str, object]:
-    """Values for the columns a COPY must fill that the plan does not (timestamps, logo)."""
-    now = timezone.now()
-    given = set(given)
-    defaults: dict[str, object] = {}
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f.attname in given:
-            continue
-        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        defaults[f.attname] = now if auto else f.get_default()
-    return defaults
-
-
-def _insert_companies(plans: Sequence[CompanyPlan], batch_size: int) -> list[int]:
-    if not _uses_copy():
-        companies = [Company(**plan.values) for plan in plans]
-        return [c.pk for c in Company.objects.bulk_create(companies, batch_size=batch_size)]
-    with connection.cursor() as cursor:
-        # Take the ids from the table's own sequence, so later ORM inserts carry on after them.
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Company._meta.db_table, len(plans)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    columns = list(plans[0].values)
-    defaults = _column_defaults(Company, columns)
-    extra = tuple(defaults.values())
-    rows = (
-        (pk, *(plan.values[c] for c in columns), *extra)
-        for pk, plan in zip(ids, plans, strict=True)
-    )
-    _copy_rows(Company, ["id", *columns, *defaults], rows)
-    return ids
-
-
-def _bulk_insert(plans: Sequence[CompanyPlan], batch_size: int) -> list[int]:
-    """Insert the companies and every row hanging off them: one statement per table."""
-    ids = _insert_companies(plans, batch_size)
-    rows: dict[type[models.Model], list[tuple]] = {model: [] for model in CHILD_COLUMNS}
-    for pk, plan in zip(ids, plans, strict=True):
-        for model, row in _child_rows(pk, plan):
-            rows[model].append(row)
-    for model, columns in CHILD_COLUMNS.items():
-        _write_rows(model, columns, rows[model], batch_size)
-    return ids
-
-
-def generate_companies(
-    count: int,
-    seed: int,
-    *,
-    batch_size: int = 5000,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[int]:
-    """Bulk-insert ``count`` synthetic companies drawn from ``seed``; return the new ids.
-
-    The same count and seed give the same companies (slugs ``gen-<seed>-<n>-...``). Companies
-    that already exist from an earlier run with the seed are skipped. Bulk inserts bypass
-    signals: no history rows are written and the search index is not updated here.
-    """
-    created: list[int] = []
-    with transaction.atomic():
-        taxonomy = ensure_taxonomy()
-        prefix = generated_slug_prefix(seed)
-        existing = set(
-            Company.objects.filter(slug__startswith=prefix).values_list("slug", flat=True)
-        )
-        taken = Company.objects.exclude(companies_house_number="").values_list(
-            "companies_house_number", flat=True
-        )
-        rng = random.Random(seed)  # noqa: S311
-        composer = Composer(taxonomy, rng, tld="test", taken_numbers=taken)
-        for start in range(0, count, batch_size):
-            plans = []
-            for number in range(start, min(start + batch_size, count)):
-                plan = composer.compose(slug_prefix=f"{prefix}{number}-")
-                if plan.slug not in existing:
-                    plans.append(plan)
-            created += _bulk_insert(plans, batch_size) if plans else []
-            if progress:
-                progress(min(start + batch_size, count), count)
-    return created

@@ -1,0 +1,1 @@
+"""Clearly fictional demo data: word banks, the company composer, the demo set, bulk generation."""

@@ -1,0 +1,95 @@
+"""Keeping search current after a write: search documents, spelling vocabulary, change log.
+
+Every write goes through members.services, which wraps each logical change in ``search_batch``
+and says which companies it touched. When the outermost batch closes without an error:
+
+1. the search documents of those companies are rewritten (members.search.text), inside the
+   writer's transaction, so a document never disagrees with what was committed;
+2. after the commit, one ``SearchChange`` is recorded (members.search.index), and every process
+   patches its facet index on its next request. A rolled-back write records nothing.
+
+Batches nest: a service that calls another, or the admin saving a company with its inlines, is
+one logical change, one document write per company and one version.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.db import transaction
+
+from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
+from members.models import SearchSynonym, SearchTerm
+from members.search.index import record_change
+from members.search.text import add_terms, backend, words_of
+
+
+@dataclass
+class SearchBatch:
+    """What one logical change touched."""
+
+    company_ids: set[int] = field(default_factory=set)
+    taxonomy: bool = False  # facet options or their names changed
+    everything: bool = False  # rewrite every document and rebuild every index
+    synonyms: bool = False  # remembered text matches used the old synonyms
+
+    def add(self, *company_ids: int | None) -> None:
+        self.company_ids.update(pk for pk in company_ids if pk is not None)
+
+    def __bool__(self) -> bool:
+        return bool(self.company_ids or self.taxonomy or self.everything or self.synonyms)
+
+
+_local = threading.local()
+
+
+@contextmanager
+def search_batch() -> Iterator[SearchBatch]:
+    """Collect what a write touches; write documents at the end and record it after commit."""
+    outer: SearchBatch | None = getattr(_local, "batch", None)
+    if outer is not None:
+        yield outer
+        return
+    batch = _local.batch = SearchBatch()
+    try:
+        yield batch
+    finally:
+        _local.batch = None
+    if batch:  # not reached when the block raised: nothing was written, nothing to record
+        write_documents(batch)
+        transaction.on_commit(partial(_record, batch))
+
+
+def write_documents(batch: SearchBatch) -> None:
+    text = backend()
+    if batch.everything:
+        text.write_documents(None)
+    elif batch.company_ids:
+        text.write_documents(sorted(batch.company_ids))
+    if batch.everything or batch.taxonomy or batch.synonyms:
+        add_terms(words_of(reference_words()))
+
+
+def _record(batch: SearchBatch) -> None:
+    record_change(batch.company_ids, taxonomy=batch.taxonomy, rebuild=batch.everything)
+
+
+def reference_words() -> Iterable[str]:
+    """Words of the taxonomy and the synonyms, which the vocabulary knows besides companies'."""
+    for model in (Cluster, Capability, Certification, Framework, Region, Sector):
+        yield from model.objects.values_list("name", flat=True)
+    for term, expansion in SearchSynonym.objects.values_list("term", "expansion"):
+        yield term
+        yield expansion
+
+
+def rebuild_everything() -> None:
+    """Rewrite every document and the whole vocabulary; every process rebuilds its index."""
+    with transaction.atomic():
+        SearchTerm.objects.all().delete()
+        with search_batch() as batch:
+            batch.everything = True

@@ -1,0 +1,252 @@
+"""Running a buyer search: ``run_search`` is the one engine behind the page, the htmx partial, the
+CSV export and the tests.
+
+Text matching is the text backend's (members.search.text); everything else happens on the facet
+index's bitsets (members.search.index): the letter, the facets (OR within one, AND across them),
+the disjunctive counts (each facet counted with every other facet's selection applied but not
+its own) and the order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+
+from members.models import Company
+from members.search.facets import FACETS
+from members.search.forms import SearchParams
+from members.search.highlight import highlighted
+from members.search.index import Bits, Snapshot, current_snapshot, popcount
+from members.search.text import TextMatches, backend, suggest_spelling, synonym_pairs
+
+# Remembered text matches per process: a buyer who ticks facets after a search repeats its text.
+DEFAULT_TEXT_CACHE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass
+class FacetOptionView:
+    key: str
+    label: str
+    group: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetView:
+    param: str
+    label: str
+    help_text: str
+    options: list[FacetOptionView]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(option.selected for option in self.options)
+
+    @property
+    def groups(self) -> list[tuple[str, list[FacetOptionView]]]:
+        grouped: dict[str, list[FacetOptionView]] = {}
+        for option in self.options:
+            grouped.setdefault(option.group, []).append(option)
+        return list(grouped.items())
+
+
+@dataclass
+class SearchResult:
+    """Everything a results page, an export or a test needs to know about one search."""
+
+    params: SearchParams
+    ordered_ids: np.ndarray
+    total: int
+    sort: str
+    facets: list[FacetView]
+    text: str  # the text searched for: the buyer's, or its spelling correction
+    corrected_from: str = ""
+    suggestion: str = ""
+    synonyms: list[tuple[str, str]] = field(default_factory=list)
+
+    def page_ids(self, offset: int, limit: int) -> list[int]:
+        return [int(pk) for pk in self.ordered_ids[offset : offset + limit]]
+
+
+def run_search(params: SearchParams, snapshot: Snapshot | None = None) -> SearchResult:
+    """The companies this search finds, in order, with the facet counts; typos corrected."""
+    snapshot = snapshot or current_snapshot()
+    synonyms = synonym_pairs() if params.text else []
+    result = _run(params, params.text, snapshot, synonyms)
+    if result.total == 0 and params.text:
+        suggestion = suggest_spelling(params.text)
+        if suggestion:
+            corrected = _run(params, suggestion, snapshot, synonyms)
+            if corrected.total:
+                corrected.corrected_from = params.text
+                return corrected
+            result.suggestion = suggestion
+    return result
+
+
+def effective_sort(params: SearchParams, text: str) -> str:
+    if params.sort in {"name", "updated"}:
+        return params.sort
+    return "relevance" if text else "name"
+
+
+def _run(
+    params: SearchParams, text: str, snapshot: Snapshot, synonyms: list[tuple[str, str]]
+) -> SearchResult:
+    base = snapshot.alive
+    matches = None
+    if text:
+        matches = text_matches(text, snapshot, synonyms)
+        base = snapshot.mask_of_ids(matches.ids)
+    if params.letter:
+        base = base & snapshot.letter_mask(params.letter)
+    masks = {
+        param: mask
+        for param, keys in params.selected.items()
+        if (mask := snapshot.mask_for(param, keys)) is not None
+    }
+    final = base
+    for mask in masks.values():
+        final = final & mask
+    sort = effective_sort(params, text)
+    return SearchResult(
+        params=params,
+        ordered_ids=_order(snapshot, final, sort, matches),
+        total=popcount(final),
+        sort=sort,
+        facets=_facet_views(params, snapshot, base, masks),
+        text=text,
+        synonyms=synonyms,
+    )
+
+
+def _order(snapshot: Snapshot, final: Bits, sort: str, matches: TextMatches | None) -> np.ndarray:
+    if sort == "updated":
+        return snapshot.in_updated_order(final)
+    if sort == "relevance" and matches is not None:
+        return snapshot.by_score(final, matches.ids, matches.scores)
+    return snapshot.in_name_order(final)
+
+
+def _facet_views(
+    params: SearchParams, snapshot: Snapshot, base: Bits, masks: dict[str, Bits]
+) -> list[FacetView]:
+    views = []
+    for facet in FACETS:
+        within = base
+        for param, mask in masks.items():
+            if param != facet.param:
+                within = within & mask
+        counts = snapshot.counts(facet.param, within)
+        chosen = set(params.selected.get(facet.param, []))
+        options = [
+            FacetOptionView(o.key, o.label, o.group, counts[o.key], o.key in chosen)
+            for o in snapshot.options(facet.param)
+            if counts[o.key] or o.key in chosen
+        ]
+        views.append(FacetView(facet.param, facet.label, facet.help_text, options))
+    return views
+
+
+# Remembered text matches -------------------------------------------------------------------------
+
+
+class TextMatchCache:
+    """Text matches per (snapshot version, text), least recently used out, capped in bytes.
+
+    Entries of older versions are dropped as soon as a newer version is seen: they can never be
+    asked for again.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[object, ...], TextMatches] = OrderedDict()
+        self._bytes = 0
+        self._generation: tuple[object, ...] = ()
+        self._lock = threading.Lock()
+
+    def get(self, generation: tuple[object, ...], text: str) -> TextMatches | None:
+        with self._lock:
+            found = self._entries.get((*generation, text))
+            if found is not None:
+                self._entries.move_to_end((*generation, text))
+            return found
+
+    def put(self, generation: tuple[object, ...], text: str, matches: TextMatches) -> None:
+        if matches.nbytes > self.max_bytes:
+            return
+        with self._lock:
+            if generation != self._generation:
+                self._entries.clear()
+                self._bytes = 0
+                self._generation = generation
+            key = (*generation, text)
+            if key in self._entries:
+                return
+            self._entries[key] = matches
+            self._bytes += matches.nbytes
+            while self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped.nbytes
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_text_cache = TextMatchCache(getattr(settings, "SEARCH_TEXT_CACHE_BYTES", DEFAULT_TEXT_CACHE_BYTES))
+
+
+def text_matches(text: str, snapshot: Snapshot, synonyms: Sequence[tuple[str, str]]) -> TextMatches:
+    """The text backend's matches, remembered while the directory is unchanged."""
+    generation = (snapshot.version, snapshot.token, snapshot.today)
+    found = _text_cache.get(generation, text)
+    if found is None:
+        found = backend().matches(text, synonyms)
+        _text_cache.put(generation, text, found)
+    return found
+
+
+# The page's companies ----------------------------------------------------------------------------
+
+
+def companies_in_order(company_ids: Sequence[int]) -> list[Company]:
+    """The published companies with these ids, with card data, in the order given."""
+    ids = [int(pk) for pk in company_ids]
+    by_id = {c.pk: c for c in Company.objects.published().filter(pk__in=ids).with_card_data()}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def page_companies(result: SearchResult, company_ids: Sequence[int]) -> list[Company]:
+    """One page of results, each with ``snippet`` (where the text matched) when text was given."""
+    companies = companies_in_order(company_ids)
+    if result.text and companies:
+        marked = backend().marked_snippets(result.text, result.synonyms, companies)
+        for company in companies:
+            company.snippet = highlighted(marked.get(company.pk, ""))  # type: ignore[attr-defined]
+    return companies
+
+
+def describe(params: SearchParams, snapshot: Snapshot, sort: str = "") -> str:
+    """The search criteria in words, for the export file and its name."""
+    parts = []
+    if params.text:
+        parts.append(f"Search \u201c{params.text}\u201d")
+    for facet in FACETS:
+        keys = params.selected.get(facet.param) or []
+        if keys:
+            parts.append(facet.describe(keys, snapshot.options(facet.param)))
+    if params.letter:
+        parts.append(f"Name starts with {params.letter}")
+    if sort:
+        parts.append(f"Sorted by {sort}")
+    return "; ".join(parts) or "All published companies"

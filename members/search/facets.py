@@ -1,0 +1,223 @@
+"""The facet registry: every way a buyer narrows the results, declared once.
+
+A facet is its URL parameter, its label (filter heading, selected tags, notices and the export's
+criteria), its CSV column, its options, and which companies hold each option. The index counts
+from the memberships (members.search.index), the form validates against the options
+(members.search.forms) and the export prints the memberships by label (members.search.export):
+nothing else knows a facet's parameter, slugs or wording.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.db import models
+
+from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
+from members.models import (
+    COMMITMENT_FIELDS,
+    Company,
+    CompanyCertification,
+    CompanyFramework,
+    EmployeeBand,
+)
+
+# URL values of the size facet: "sme", or an employee band ("+" has no place in a URL).
+BAND_SLUGS = {
+    EmployeeBand.MICRO: "1-9",
+    EmployeeBand.SMALL: "10-49",
+    EmployeeBand.MEDIUM: "50-249",
+    EmployeeBand.LARGE: "250-plus",
+}
+SME = "sme"
+
+# (company id, option key) pairs; ``company_ids`` None means every company.
+Memberships = Iterator[tuple[int, str]]
+MembershipLoader = Callable[[datetime.date, Sequence[int] | None], Memberships]
+# Export text per company, where a facet prints more than its option labels (dates, lots).
+DetailLoader = Callable[[datetime.date, Sequence[int]], dict[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str  # the value in the URL
+    label: str
+    group: str = ""  # capabilities are grouped by cluster
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One way to narrow the results."""
+
+    param: str
+    label: str
+    column: str
+    load_options: Callable[[], list[Option]]
+    memberships: MembershipLoader
+    help_text: str = ""
+    detail: DetailLoader | None = None
+
+    def describe(self, keys: Iterable[str], options: Sequence[Option]) -> str:
+        """'Region: Fife or Tayside', for notices and the export's criteria."""
+        labels = {option.key: option.label for option in options}
+        return f"{self.label}: " + " or ".join(labels.get(key, key) for key in keys)
+
+
+def _rows(
+    queryset: models.QuerySet, company_ids: Sequence[int] | None, field: str
+) -> models.QuerySet:
+    if company_ids is not None:
+        queryset = queryset.filter(**{f"{field}__in": list(company_ids)})
+    return queryset
+
+
+def _model_options(
+    queryset: models.QuerySet, group: Callable[[models.Model], str] | None = None
+) -> Callable[[], list[Option]]:
+    def load() -> list[Option]:
+        return [Option(o.slug, o.name, group(o) if group else "") for o in queryset.all()]
+
+    return load
+
+
+def _linked(field_name: str) -> MembershipLoader:
+    """Memberships through one of Company's many-to-many fields."""
+    field = Company._meta.get_field(field_name)
+    through = field.remote_field.through  # type: ignore[union-attr]
+    target = field.m2m_reverse_field_name()  # type: ignore[union-attr]
+
+    def load(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
+        rows = _rows(through.objects.all(), company_ids, "company_id")
+        return rows.values_list("company_id", f"{target}__slug").iterator(5000)
+
+    return load
+
+
+def _current(model: type[CompanyCertification | CompanyFramework], target: str) -> MembershipLoader:
+    """Memberships of certificates or framework places that have not expired."""
+
+    def load(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
+        rows = _rows(model.objects.current(today), company_ids, "company_id")
+        return rows.values_list("company_id", f"{target}__slug").iterator(5000)
+
+    return load
+
+
+def _dated(name: str, date: datetime.date | None) -> str:
+    return f"{name} ({date.isoformat()})" if date else f"{name} (no expiry)"
+
+
+def _certification_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = (
+        CompanyCertification.objects.current(today)
+        .filter(company_id__in=list(company_ids))
+        .order_by("certification__position", "certification__name")
+        .values_list("company_id", "certification__name", "valid_until")
+    )
+    detail: dict[int, list[str]] = {}
+    for company_id, name, until in rows:
+        detail.setdefault(company_id, []).append(_dated(name, until))
+    return detail
+
+
+def _framework_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = (
+        CompanyFramework.objects.current(today)
+        .filter(company_id__in=list(company_ids))
+        .order_by("framework__position", "framework__name", "lot")
+        .values_list("company_id", "framework__name", "lot", "valid_until")
+    )
+    detail: dict[int, list[str]] = {}
+    for company_id, name, lot, until in rows:
+        detail.setdefault(company_id, []).append(_dated(name + (f", {lot}" if lot else ""), until))
+    return detail
+
+
+def _region_memberships(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
+    rows = _rows(Company.objects.filter(region__isnull=False), company_ids, "pk")
+    return rows.values_list("pk", "region__slug").iterator(5000)
+
+
+def _size_options() -> list[Option]:
+    return [Option(SME, "SME (fewer than 250 employees)")] + [
+        Option(slug, band.label) for band, slug in BAND_SLUGS.items()
+    ]
+
+
+def _size_memberships(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
+    rows = _rows(Company.objects.all(), company_ids, "pk").values_list("pk", "employee_band")
+    for pk, band in rows.iterator(5000):
+        yield pk, BAND_SLUGS.get(band, band)
+        if band in Company.SME_BANDS:
+            yield pk, SME
+
+
+def _commitment_options() -> list[Option]:
+    return [
+        Option(slug, str(Company._meta.get_field(name).verbose_name))
+        for slug, name in COMMITMENT_FIELDS.items()
+    ]
+
+
+def _commitment_memberships(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
+    names = list(COMMITMENT_FIELDS.values())
+    slugs = list(COMMITMENT_FIELDS)
+    rows = _rows(Company.objects.all(), company_ids, "pk").values_list("pk", *names)
+    for pk, *flags in rows.iterator(5000):
+        for slug, flag in zip(slugs, flags, strict=True):
+            if flag:
+                yield pk, slug
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet(
+        "cluster",
+        "Cluster",
+        "Clusters",
+        _model_options(Cluster.objects.active()),
+        _linked("clusters"),
+    ),
+    Facet(
+        "capability",
+        "Capability",
+        "Capabilities",
+        _model_options(Capability.objects.select_related("cluster"), lambda c: c.cluster.name),
+        _linked("capabilities"),
+    ),
+    Facet("region", "Region", "Region", _model_options(Region.objects.all()), _region_memberships),
+    Facet("size", "Size", "Size", _size_options, _size_memberships),
+    Facet(
+        "certification",
+        "Certification",
+        "Current certifications (valid until)",
+        _model_options(Certification.objects.all()),
+        _current(CompanyCertification, "certification"),
+        help_text="Current certifications only.",
+        detail=_certification_detail,
+    ),
+    Facet(
+        "framework",
+        "Framework",
+        "Frameworks (lot, expires)",
+        _model_options(Framework.objects.all()),
+        _current(CompanyFramework, "framework"),
+        detail=_framework_detail,
+    ),
+    Facet(
+        "sector",
+        "Sector served",
+        "Sectors",
+        _model_options(Sector.objects.all()),
+        _linked("sectors"),
+    ),
+    Facet(
+        "commitment",
+        "Commitment",
+        "Commitments",
+        _commitment_options,
+        _commitment_memberships,
+    ),
+)
+FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}

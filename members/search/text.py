@@ -1,0 +1,332 @@
+"""Free-text search: understanding the buyer's words, and two backends behind one interface.
+
+``PostgresText`` is the real thing: per published company a ``SearchDocument`` with three
+weighted ``tsvector`` columns and GIN indexes, ``websearch_to_tsquery`` with English stemming
+(``"phrases"``, ``-exclusion``, ``OR``), staff-curated synonyms, and ``pg_trgm`` spelling
+suggestions. Relevance comes in tiers read straight from the indexes, so no per-match ranking
+function runs however many companies match: every word in the name first, then every word in the
+name, summary, clusters and capabilities, then anywhere (description, case studies); within a
+tier, name order.
+
+``PlainText`` serves SQLite, the zero-setup demo database: every word must appear somewhere in the
+company's text, case-insensitively; spelling is corrected with difflib; there is no ranking.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from django.db import connection
+
+from members.models import Company, SearchDocument, SearchSynonym, SearchTerm
+from members.search.highlight import MARK_START, MARK_STOP, marked_excerpt
+
+SEARCH_CONFIG = "english"
+SNIPPET_WORDS = 28
+SUGGESTION_MIN_SIMILARITY = 0.3
+MAX_QUERY_WORDS = 12
+WORD_RE = re.compile(r"[\w'-]+", re.UNICODE)
+OPERATOR_WORDS = {"or", "and", "not"}
+# Relevance tiers (see the module docstring).
+IN_NAME, IN_SUMMARY, ELSEWHERE = 2.0, 1.0, 0.0
+
+
+# Understanding the buyer's words ----------------------------------------------------------------
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of a query, without websearch operators (quotes, -exclusions, OR)."""
+    words = []
+    for token in text.split():
+        if token.startswith("-") or token.lower() in OPERATOR_WORDS:
+            continue
+        words.extend(WORD_RE.findall(token.strip('"')))
+    return words[:MAX_QUERY_WORDS]
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """Vocabulary words: lower-case, three letters or more, not numbers."""
+    return {
+        word.lower().strip("'-")[:80]
+        for text in texts
+        for word in WORD_RE.findall(text)
+        if len(word.strip("'-")) >= 3 and not word.isdigit()
+    }
+
+
+def synonym_pairs() -> list[tuple[str, str]]:
+    return list(SearchSynonym.objects.values_list("term", "expansion"))
+
+
+def expand_synonyms(text: str, synonyms: Sequence[tuple[str, str]]) -> list[str]:
+    """The query as typed, plus one variant per synonym found in it (as a phrase), both ways."""
+    if not text:
+        return []
+    variants = [text]
+    lowered = text.lower()
+    for term, expansion in synonyms:
+        for source, target in ((term, expansion), (expansion.lower(), term)):
+            pattern = re.compile(rf"(?<![\w]){re.escape(source)}(?![\w])", re.IGNORECASE)
+            if pattern.search(lowered):
+                replacement = f'"{target}"' if " " in target else target
+                variants.append(pattern.sub(lambda _m, r=replacement: r, text))
+    return list(dict.fromkeys(variants))
+
+
+@dataclass(frozen=True)
+class TextMatches:
+    """The published companies a text matches, with a relevance score each (higher first)."""
+
+    ids: np.ndarray  # int64
+    scores: np.ndarray  # float64, same length
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.ids.nbytes + self.scores.nbytes)
+
+    @classmethod
+    def none(cls) -> TextMatches:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+class TextBackend(Protocol):
+    """How one kind of database searches, highlights and keeps its search documents."""
+
+    def matches(self, text: str, synonyms: Sequence[tuple[str, str]]) -> TextMatches: ...
+
+    def marked_snippets(
+        self, text: str, synonyms: Sequence[tuple[str, str]], companies: Sequence[Company]
+    ) -> dict[int, str]: ...
+
+    def closest_term(self, word: str) -> str | None: ...
+
+    def write_documents(self, company_ids: Sequence[int] | None) -> None: ...
+
+
+def _ids(values: Sequence[int] | None) -> np.ndarray:
+    return np.asarray(values or [], dtype=np.int64)
+
+
+# PostgreSQL ------------------------------------------------------------------------------------
+
+_VECTORS = """
+    setweight(to_tsvector('english', s.name), 'A') AS a,
+    setweight(to_tsvector('english', s.middle), 'B') AS b,
+    setweight(to_tsvector('english', s.rest), 'C') AS c
+"""
+
+# Everything a document is made of, per company, for the companies in {where}.
+_SOURCE = """
+    SELECT c.id, c.status, c.name, c.summary,
+        c.summary || ' ' || coalesce((
+            SELECT string_agg(k.name, ' ') FROM members_company_clusters mc
+            JOIN clusters_cluster k ON k.id = mc.cluster_id WHERE mc.company_id = c.id
+        ), '') || ' ' || coalesce((
+            SELECT string_agg(cap.name, ' ') FROM members_company_capabilities cc
+            JOIN clusters_capability cap ON cap.id = cc.capability_id WHERE cc.company_id = c.id
+        ), '') AS middle,
+        c.description || ' ' || coalesce((
+            SELECT string_agg(cs.title || ' ' || cs.client || ' ' || cs.summary, ' ')
+            FROM members_casestudy cs WHERE cs.company_id = c.id
+        ), '') AS rest,
+        coalesce((
+            SELECT string_agg(cs.title, ' ') FROM members_casestudy cs WHERE cs.company_id = c.id
+        ), '') AS titles
+    FROM members_company c WHERE {where}
+"""
+
+# One statement: drop the documents of companies no longer published, write the others', and add
+# their words (name, summary, case-study titles) to the spelling vocabulary. (Built from the
+# constant fragments above only; values always travel as parameters.)
+_WRITE = f"""
+WITH source AS ({_SOURCE}),
+gone AS (
+    DELETE FROM members_searchdocument d WHERE {{gone}} AND NOT EXISTS (
+        SELECT 1 FROM source s WHERE s.id = d.company_id AND s.status = 'published'
+    )
+),
+vectors AS (SELECT s.id, {_VECTORS} FROM source s WHERE s.status = 'published'),
+saved AS (
+    INSERT INTO members_searchdocument (company_id, text, name_vector, ranking, document)
+    SELECT id, '', a, a || b, a || b || c FROM vectors
+    ON CONFLICT (company_id) DO UPDATE SET name_vector = EXCLUDED.name_vector,
+        ranking = EXCLUDED.ranking, document = EXCLUDED.document
+)
+INSERT INTO members_searchterm (term)
+SELECT DISTINCT left(word, 80) FROM (
+    SELECT btrim(piece, '''-') AS word FROM source s,
+        regexp_split_to_table(lower(s.name || ' ' || s.summary || ' ' || s.titles),
+                              '[^[:alnum:]_''-]+') AS piece
+    WHERE s.status = 'published'
+) words
+WHERE length(word) >= 3 AND word !~ '^[0-9]+$'
+ON CONFLICT (term) DO NOTHING
+"""
+
+# The query is computed once and handed to each index scan as a parameter: the planner then
+# always uses the GIN indexes, even for a word most companies contain (a sequential scan would
+# read every document).
+_MATCHES = """
+WITH query AS MATERIALIZED (SELECT {tsquery} AS q)
+SELECT
+    ARRAY(SELECT company_id FROM members_searchdocument WHERE document @@ (SELECT q FROM query)),
+    ARRAY(SELECT company_id FROM members_searchdocument WHERE ranking @@ (SELECT q FROM query)),
+    ARRAY(SELECT company_id FROM members_searchdocument WHERE name_vector @@ (SELECT q FROM query))
+"""
+
+
+def _tsquery_sql(variants: Sequence[str]) -> tuple[str, list[str]]:
+    sql = " || ".join(f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)" for _ in variants)
+    return sql, list(variants)
+
+
+class PostgresText:
+    def matches(self, text: str, synonyms: Sequence[tuple[str, str]]) -> TextMatches:
+        variants = expand_synonyms(text, synonyms)
+        if not variants:
+            return TextMatches.none()
+        tsquery, params = _tsquery_sql(variants)
+        with connection.cursor() as cursor:
+            cursor.execute(_MATCHES.format(tsquery=tsquery), params)
+            everywhere, in_summary, in_name = cursor.fetchone()
+        ids = _ids(everywhere)
+        scores = np.full(len(ids), ELSEWHERE)
+        scores[np.isin(ids, _ids(in_summary))] = IN_SUMMARY
+        scores[np.isin(ids, _ids(in_name))] = IN_NAME
+        return TextMatches(ids, scores)
+
+    def marked_snippets(
+        self, text: str, synonyms: Sequence[tuple[str, str]], companies: Sequence[Company]
+    ) -> dict[int, str]:
+        variants = expand_synonyms(text, synonyms)
+        ids = [company.pk for company in companies]
+        if not variants or not ids:
+            return {}
+        tsquery, params = _tsquery_sql(variants)
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12,"
+            ' MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, ts_headline('{SEARCH_CONFIG}', summary || ' ' || description,"
+                f" {tsquery}, %s) FROM members_company WHERE id = ANY(%s)",
+                [*params, options, ids],
+            )
+            return dict(cursor.fetchall())
+
+    def closest_term(self, word: str) -> str | None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM members_searchterm"
+                " WHERE term %% %s AND similarity(term, %s) >= %s"
+                " ORDER BY similarity(term, %s) DESC, term LIMIT 1",
+                [word, word, SUGGESTION_MIN_SIMILARITY, word],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    def write_documents(self, company_ids: Sequence[int] | None) -> None:
+        with connection.cursor() as cursor:
+            if company_ids is None:
+                cursor.execute(_WRITE.format(where="TRUE", gone="TRUE"))
+            elif company_ids:
+                cursor.execute(
+                    _WRITE.format(where="c.id = ANY(%(ids)s)", gone="d.company_id = ANY(%(ids)s)"),
+                    {"ids": list(company_ids)},
+                )
+
+
+# SQLite and anything else ------------------------------------------------------------------------
+
+
+class PlainText:
+    def matches(self, text: str, synonyms: Sequence[tuple[str, str]]) -> TextMatches:
+        variants = [plain_words(variant) for variant in expand_synonyms(text, synonyms)]
+        variants = [words for words in variants if words]
+        if not variants:
+            return TextMatches.none()
+        found: set[int] = set()
+        for words in variants:
+            queryset = SearchDocument.objects.all()
+            for word in words:
+                queryset = queryset.filter(text__contains=word.lower())
+            found.update(queryset.values_list("company_id", flat=True))
+        ids = np.array(sorted(found), dtype=np.int64)
+        return TextMatches(ids, np.zeros(len(ids)))
+
+    def marked_snippets(
+        self, text: str, synonyms: Sequence[tuple[str, str]], companies: Sequence[Company]
+    ) -> dict[int, str]:
+        words = [w for variant in expand_synonyms(text, synonyms) for w in plain_words(variant)]
+        return {c.pk: marked_excerpt(f"{c.summary} {c.description}", words) for c in companies}
+
+    def closest_term(self, word: str) -> str | None:
+        terms = SearchTerm.objects.filter(term__startswith=word[:1]).values_list("term", flat=True)
+        matches = difflib.get_close_matches(word, list(terms[:20_000]), n=1, cutoff=0.8)
+        return matches[0] if matches else None
+
+    def write_documents(self, company_ids: Sequence[int] | None) -> None:
+        companies = Company.objects.all()
+        if company_ids is not None:
+            companies = companies.filter(pk__in=list(company_ids))
+        companies = companies.prefetch_related("clusters", "capabilities", "case_studies")
+        documents, vocabulary, published = [], set(), []
+        for company in companies:
+            if not company.is_published:
+                continue
+            published.append(company.pk)
+            studies = list(company.case_studies.all())
+            parts = [company.name, company.summary, company.description]
+            parts += [k.name for k in company.clusters.all()]
+            parts += [cap.name for cap in company.capabilities.all()]
+            parts += [f"{s.title} {s.client} {s.summary}" for s in studies]
+            documents.append(SearchDocument(company=company, text=" ".join(parts).lower()))
+            vocabulary |= words_of([company.name, company.summary, *(s.title for s in studies)])
+        stale = SearchDocument.objects.exclude(company_id__in=published)
+        if company_ids is not None:
+            stale = stale.filter(company_id__in=list(company_ids))
+        stale.delete()
+        SearchDocument.objects.bulk_create(
+            documents, update_conflicts=True, unique_fields=["company"], update_fields=["text"]
+        )
+        add_terms(vocabulary)
+
+
+def add_terms(words: Iterable[str]) -> None:
+    terms = [SearchTerm(term=word) for word in sorted(set(words))]
+    SearchTerm.objects.bulk_create(terms, ignore_conflicts=True, batch_size=2000)
+
+
+def backend() -> TextBackend:
+    """The text backend of the database this request uses."""
+    return _POSTGRES if connection.vendor == "postgresql" else _PLAIN
+
+
+_POSTGRES = PostgresText()
+_PLAIN = PlainText()
+
+
+def known_term(word: str) -> bool:
+    return SearchTerm.objects.filter(term=word).exists()
+
+
+def suggest_spelling(text: str) -> str | None:
+    """The query with each unknown word replaced by the most similar real term, if any."""
+    if not text:
+        return None
+    text_backend = backend()
+    suggestion = text
+    for word in dict.fromkeys(plain_words(text)):
+        lowered = word.lower()
+        if len(word) < 4 or known_term(lowered):
+            continue
+        term = text_backend.closest_term(lowered)
+        if term and term != lowered:
+            suggestion = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", term, suggestion)
+    return suggestion if suggestion != text else None
