@@ -482,40 +482,42 @@ def record_change(
     and versions become visible in order: the next writer waits for this one's commit.
     """
     ids = sorted({int(pk) for pk in company_ids})
-    token = uuid.uuid4().hex
+    values = {"token": uuid.uuid4().hex, "taxonomy": taxonomy, "rebuild": rebuild}
     now = timezone.now()
-    table, state = SearchChange._meta.db_table, SearchState._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH next AS (UPDATE {state} SET version = version + 1 WHERE id = 1"  # noqa: S608
-                " RETURNING version)"
-                f" INSERT INTO {table} (version, token, company_ids, taxonomy, rebuild, created_at)"
-                " SELECT version, %s, %s::jsonb, %s, %s, %s FROM next RETURNING version",
-                [token, _json(ids), taxonomy, rebuild, now],
-            )
-            row = cursor.fetchone()
-        else:
-            cursor.execute(
-                f"UPDATE {state} SET version = version + 1 WHERE id = 1 RETURNING version"  # noqa: S608
-            )
-            row = cursor.fetchone()
-            if row is not None:
-                SearchChange.objects.create(
-                    version=row[0],
-                    token=token,
-                    company_ids=ids,
-                    taxonomy=taxonomy,
-                    rebuild=rebuild,
-                    created_at=now,
-                )
-        if row is None:  # the state row is made by a migration; recreate it if someone deleted it
-            SearchState.objects.get_or_create(pk=1)
-            return record_change(ids, taxonomy=taxonomy, rebuild=rebuild)
-    version = int(row[0])
+    version = _append_postgres(ids, values, now) if connection.vendor == "postgresql" else None
+    if version is None:
+        version = _append_portable(ids, values, now)
     if version % 100 == 0:
         SearchChange.objects.filter(created_at__lt=now - KEEP_CHANGES_FOR).delete()
     return version
+
+
+def _append_postgres(
+    ids: list[int], values: dict[str, object], now: datetime.datetime
+) -> int | None:
+    """One statement, so one short transaction of its own: no wrapper needed."""
+    table, state = SearchChange._meta.db_table, SearchState._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH next AS (UPDATE {state} SET version = version + 1 WHERE id = 1"  # noqa: S608
+            " RETURNING version)"
+            f" INSERT INTO {table} (version, token, company_ids, taxonomy, rebuild, created_at)"
+            " SELECT version, %s, %s::jsonb, %s, %s, %s FROM next RETURNING version",
+            [values["token"], _json(ids), values["taxonomy"], values["rebuild"], now],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None  # no state row: made below
+
+
+def _append_portable(ids: list[int], values: dict[str, object], now: datetime.datetime) -> int:
+    with transaction.atomic():
+        state, _ = SearchState.objects.select_for_update().get_or_create(pk=1)
+        state.version += 1
+        state.save(update_fields=["version"])
+        SearchChange.objects.create(
+            version=state.version, company_ids=ids, created_at=now, **values
+        )
+    return state.version
 
 
 def _json(ids: list[int]) -> str:
