@@ -11,7 +11,7 @@ help:
 	@echo "make run        set up, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
 	@echo "make test       the whole suite on SQLite, then on PostgreSQL when reachable"
 	@echo "make bench      search benchmark on PostgreSQL (2,000 and 100,000 companies)"
-	@echo "make lint       ruff check and ruff format --check"
+	@echo "make lint       ruff check, ruff format --check and mypy"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make install    install uv if missing, then the locked dependencies into .venv"
 	@echo "make superuser  create a staff account in the local database"
@@ -35,6 +35,7 @@ test: install
 lint: install
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
+	DEBUG=1 $(UV) run --no-sync mypy
 
 format: install
 	$(UV) run --no-sync ruff format .

@@ -53,7 +53,7 @@ class ClusterAdmin(TaxonomyAdmin):
 
     @admin.display(description="capabilities", ordering="capability_count")
     def capability_count(self, obj: Cluster) -> int:
-        return obj.capability_count
+        return obj.capability_count  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 @admin.register(Capability)

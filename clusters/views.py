@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from clusters.models import Cluster
 from directory.pagination import forgiving_page
+from members.cards import company_cards
 from members.models import Company
 
 COMPANIES_PER_PAGE = 20
@@ -30,7 +31,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     capabilities = cluster.capabilities.annotate(
         company_count=Count("companies", filter=PUBLISHED, distinct=True)
     )
-    companies = Company.objects.published().in_cluster(cluster).with_card_data()
+    companies = Company.objects.published().in_cluster(cluster).values_list("pk", flat=True)
     page = forgiving_page(companies, COMPANIES_PER_PAGE, request.GET.get("page"))
     return render(
         request,
@@ -39,6 +40,6 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cluster": cluster,
             "capabilities": capabilities,
             "page_obj": page,
-            "companies": page.object_list,
+            "companies": company_cards(page.object_list),
         },
     )

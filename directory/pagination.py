@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 
-def forgiving_page(items: Sequence | QuerySet, per_page: int, raw: str | None) -> Page:
+def forgiving_page(items: Sequence | QuerySet | np.ndarray, per_page: int, raw: str | None) -> Page:
     """Page ``raw`` of ``items``: page 1 for nonsense, zero or negatives; the last page past it."""
     try:
         number = int(str(raw).strip()) if raw is not None else 1

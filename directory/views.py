@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from clusters.models import Cluster
+from members.cards import company_cards
 from members.models import Company
 
 RECENT_COMPANIES = 6
@@ -24,13 +25,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "companies", filter=Q(companies__status=Company.Status.PUBLISHED), distinct=True
         )
     )
-    recent = Company.objects.published().with_card_data().order_by("-updated_at")[:RECENT_COMPANIES]
+    recent = Company.objects.published().order_by("-updated_at").values_list("pk", flat=True)
     return render(
         request,
         "directory/home.html",
         {
             "clusters": clusters,
-            "recent_companies": recent,
+            "recent_companies": company_cards(recent[:RECENT_COMPANIES]),
             "company_total": Company.objects.published().count(),
         },
     )

@@ -51,7 +51,7 @@ class CompanyAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - staff curate every field
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         clusters = cleaned.get("clusters")
         capabilities = cleaned.get("capabilities")
         if clusters is not None and capabilities is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.search import SearchVectorField
@@ -69,6 +69,13 @@ COMPANY_HISTORY = CompanyHistory(m2m_fields=["clusters", "capabilities", "sector
 VERIFICATION_FRESH_FOR = datetime.timedelta(days=365)
 
 
+def verification_is_stale(last_verified_at: datetime.datetime | None) -> bool:
+    """Never verified, or verified longer ago than VERIFICATION_FRESH_FOR."""
+    if last_verified_at is None:
+        return True
+    return timezone.now() - last_verified_at > VERIFICATION_FRESH_FOR
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -104,7 +111,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
@@ -266,7 +273,7 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.companies_house_number = self.companies_house_number.strip().upper()
         super().save(*args, **kwargs)
 
@@ -285,16 +292,14 @@ class Company(models.Model):
     def commitments(self) -> list[str]:
         """The labels of the fair-work commitments this company has made."""
         return [
-            str(self._meta.get_field(name).verbose_name)
+            str(field_label(Company, name))
             for name in COMMITMENT_FIELDS.values()
             if getattr(self, name)
         ]
 
     @property
     def verification_is_stale(self) -> bool:
-        if self.last_verified_at is None:
-            return True
-        return timezone.now() - self.last_verified_at > VERIFICATION_FRESH_FOR
+        return verification_is_stale(self.last_verified_at)
 
     @staticmethod
     def capabilities_outside(
@@ -320,6 +325,14 @@ class Company(models.Model):
                 },
                 code="capability_outside_clusters",
             )
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """A concrete field's verbose name."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a field of its own")
+    return str(field.verbose_name)
 
 
 # Commitment slug (as used in search URLs) -> boolean field on Company.
@@ -481,7 +494,7 @@ class SearchSynonym(models.Model):
     def __str__(self) -> str:
         return f"{self.term} = {self.expansion}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.term = " ".join(self.term.lower().split())
         super().save(*args, **kwargs)
 

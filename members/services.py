@@ -36,8 +36,6 @@ from members.search.documents import SearchBatch, rebuild_everything, search_bat
 LINK_FIELDS = ("clusters", "capabilities", "sectors")
 CompanyPart = CaseStudy | CompanyCertification | CompanyFramework
 TaxonomyItem = Cluster | Capability | Region | Certification | Framework | Sector
-# Taxonomy whose names are part of the companies' search documents.
-NAMED_IN_DOCUMENTS = (Cluster, Capability)
 
 
 # Companies ----------------------------------------------------------------------------------
@@ -119,7 +117,7 @@ def _read_links(company_id: int) -> LinkRows:
     for name in LINK_FIELDS:
         through, target = _through(name)
         queries.append(
-            through.objects.filter(company_id=company_id)
+            through._default_manager.filter(company_id=company_id)
             .annotate(field_name=Value(name))
             .values_list("field_name", "pk", target)
         )
@@ -160,10 +158,10 @@ def _write_links(
         dropped = [link_id for link_id, pk in have if pk not in want_set]
         through, target = _through(name)
         if dropped:
-            through.objects.filter(pk__in=dropped).delete()
+            through._default_manager.filter(pk__in=dropped).delete()
         added = [pk for pk in want if pk not in have_targets]
         if added:
-            rows = through.objects.bulk_create(
+            rows = through._default_manager.bulk_create(
                 [through(company_id=company.pk, **{target: pk}) for pk in added]
             )
             kept += [(row.pk, pk) for row, pk in zip(rows, added, strict=True)]
@@ -177,20 +175,21 @@ def _write_links(
 def taxonomy_item_save(*, item: TaxonomyItem) -> None:
     """Save a cluster, capability or reference-list entry; search follows renames."""
     with transaction.atomic(), search_batch() as batch:
+        named = isinstance(item, Cluster | Capability)
         renamed = (
-            isinstance(item, NAMED_IN_DOCUMENTS)
+            named
             and not item._state.adding
-            and type(item).objects.filter(pk=item.pk).exclude(name=item.name).exists()
+            and type(item)._default_manager.filter(pk=item.pk).exclude(name=item.name).exists()
         )
         item.save()
         batch.taxonomy = True
-        if renamed:
+        if renamed and isinstance(item, Cluster | Capability):
             batch.add(*_holders(item))
 
 
 def taxonomy_item_delete(*, item: TaxonomyItem) -> None:
     with transaction.atomic(), search_batch() as batch:
-        if isinstance(item, (*NAMED_IN_DOCUMENTS, Sector)):
+        if isinstance(item, Cluster | Capability | Sector):
             batch.add(*_holders(item))
         item.delete()
         batch.taxonomy = True

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clusters.models import Capability, Cluster, Region
+from members.cards import company_cards
 from members.models import Company, SearchSynonym
-from members.search.engine import SearchResult, companies_in_order, run_search
+from members.search.engine import SearchResult, run_search
 from members.search.forms import SearchParams
 from members.services import synonym_save
 from tests.factories import (
@@ -114,4 +115,4 @@ def search(
 def found_names(text: str = "", **selected: list[str]) -> list[str]:
     """The names a search finds, in its order."""
     result = search(text, **selected)
-    return [company.name for company in companies_in_order(result.page_ids(0, 200))]
+    return [card.name for card in company_cards(result.page_ids(0, 200))]

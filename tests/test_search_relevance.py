@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from members.models import Company
-from members.search.engine import page_companies
+from members.search.engine import page_cards
+from members.search.index import current_snapshot
 from members.search.highlight import highlighted
 from members.services import company_save
 from tests.search_data import SearchWorld, build_search_world, found_names, search
@@ -100,7 +101,7 @@ def test_snippet_highlights_the_match_and_escapes_company_text(world: SearchWorl
     company.summary = "We lay <b onclick=x>cables</b> & fibre <script>alert('x')</script>"
     company_save(company=company)
     result = search("cables")
-    found = page_companies(result, result.page_ids(0, 1))
+    found = page_cards(result, result.page_ids(0, 1), current_snapshot())
     assert "<mark>cables</mark>" in found[0].snippet
     assert "<b" not in found[0].snippet
     assert "<script" not in found[0].snippet

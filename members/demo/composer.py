@@ -427,7 +427,7 @@ class Composer:
             f"{client} {story.challenge}. We delivered {phrase} {rng.choice(bank.METHODS)}. "
             f"{story.outcome}"
         )
-        first_year = max(2018, int(plan.values["founded_year"]))
+        first_year = max(2018, int(str(plan.values["founded_year"])))
         year = rng.randint(min(first_year, ANCHOR.year), ANCHOR.year)
         return CaseStudyPlan(upper_first(title), client, summary, year, public)
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
 
-from members.models import Company
+from members.cards import CompanyCard, company_cards
 from members.search.facets import FACETS
 from members.search.forms import SearchParams
 from members.search.highlight import highlighted
@@ -219,21 +219,16 @@ def text_matches(text: str, snapshot: Snapshot, synonyms: Sequence[tuple[str, st
 # The page's companies ----------------------------------------------------------------------------
 
 
-def companies_in_order(company_ids: Sequence[int]) -> list[Company]:
-    """The published companies with these ids, with card data, in the order given."""
-    ids = [int(pk) for pk in company_ids]
-    by_id = {c.pk: c for c in Company.objects.published().filter(pk__in=ids).with_card_data()}
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def page_companies(result: SearchResult, company_ids: Sequence[int]) -> list[Company]:
-    """One page of results, each with ``snippet`` (where the text matched) when text was given."""
-    companies = companies_in_order(company_ids)
-    if result.text and companies:
-        marked = backend().marked_snippets(result.text, result.synonyms, companies)
-        for company in companies:
-            company.snippet = highlighted(marked.get(company.pk, ""))  # type: ignore[attr-defined]
-    return companies
+def page_cards(
+    result: SearchResult, company_ids: Iterable[int], snapshot: Snapshot
+) -> list[CompanyCard]:
+    """One page of results as cards, each with ``snippet`` (where the text matched)."""
+    cards = company_cards(company_ids, snapshot)
+    if result.text and cards:
+        marked = backend().marked_snippets(result.text, result.synonyms, [c.pk for c in cards])
+        for card in cards:
+            card.snippet = highlighted(marked.get(card.pk, ""))
+    return cards
 
 
 def describe(params: SearchParams, snapshot: Snapshot, sort: str = "") -> str:

@@ -11,6 +11,7 @@ import csv
 import datetime
 from collections.abc import Iterator, Sequence
 
+import numpy as np
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -85,7 +86,11 @@ def _chunk_rows(ids: list[int], snapshot: Snapshot, profile_base: str) -> Iterat
 
 
 def stream_rows(
-    company_ids: Sequence[int], *, preamble: list[list[str]], profile_base: str, snapshot: Snapshot
+    company_ids: Sequence[int] | np.ndarray,
+    *,
+    preamble: list[list[str]],
+    profile_base: str,
+    snapshot: Snapshot,
 ) -> Iterator[str]:
     """The CSV text, a line at a time, reading companies a chunk at a time."""
     writer = csv.writer(_Echo())
@@ -107,7 +112,7 @@ def export_filename(label: str, when: datetime.datetime) -> str:
 def csv_response(
     request: HttpRequest,
     *,
-    company_ids: Sequence[int],
+    company_ids: Sequence[int] | np.ndarray,
     preamble: list[list[str]],
     filename_label: str,
     snapshot: Snapshot,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 
@@ -22,6 +23,7 @@ from members.models import (
     CompanyCertification,
     CompanyFramework,
     EmployeeBand,
+    field_label,
 )
 
 # URL values of the size facet: "sme", or an employee band ("+" has no place in a URL).
@@ -80,6 +82,10 @@ def _model_options(
         return [Option(o.slug, o.name, group(o) if group else "") for o in queryset.all()]
 
     return load
+
+
+def _cluster_name(capability: models.Model) -> str:
+    return cast(Capability, capability).cluster.name
 
 
 def _linked(field_name: str) -> MembershipLoader:
@@ -155,10 +161,7 @@ def _size_memberships(today: datetime.date, company_ids: Sequence[int] | None) -
 
 
 def _commitment_options() -> list[Option]:
-    return [
-        Option(slug, str(Company._meta.get_field(name).verbose_name))
-        for slug, name in COMMITMENT_FIELDS.items()
-    ]
+    return [Option(slug, field_label(Company, name)) for slug, name in COMMITMENT_FIELDS.items()]
 
 
 def _commitment_memberships(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
@@ -183,7 +186,7 @@ FACETS: tuple[Facet, ...] = (
         "capability",
         "Capability",
         "Capabilities",
-        _model_options(Capability.objects.select_related("cluster"), lambda c: c.cluster.name),
+        _model_options(Capability.objects.select_related("cluster"), _cluster_name),
         _linked("capabilities"),
     ),
     Facet("region", "Region", "Region", _model_options(Region.objects.all()), _region_memberships),

@@ -41,10 +41,9 @@ class LenientMultipleChoiceField(forms.MultipleChoiceField):
             return []
         values = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
         wanted = [clean_text(v) for v in values[:MAX_VALUES_PER_PARAMETER]]
-        known = {str(key) for key, _label in self.choices}
         kept: list[str] = []
         for item in dict.fromkeys(w for w in wanted if w):
-            (kept if item in known else self.unknown_values).append(item)
+            (kept if self.valid_value(item) else self.unknown_values).append(item)
         return kept
 
 
@@ -59,7 +58,7 @@ class LenientChoiceField(forms.ChoiceField):
     def clean(self, value: object) -> str:
         self.unknown_values = []
         text = clean_text(value or "")
-        if text and text not in {str(key) for key, _label in self.choices}:
+        if text and not self.valid_value(text):
             self.unknown_values = [text]
             return ""
         return text

@@ -17,7 +17,7 @@ MARK_START, MARK_STOP = "\ue000", "\ue001"
 
 def highlighted(marked: str) -> SafeString:
     """Escape the text, then turn the highlight markers into <mark> elements."""
-    text = escape(marked)
+    text = str(escape(marked))
     if text.count(MARK_START) != text.count(MARK_STOP):
         text = text.replace(MARK_START, "").replace(MARK_STOP, "")
     html = text.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")

@@ -482,19 +482,23 @@ def record_change(
     and versions become visible in order: the next writer waits for this one's commit.
     """
     ids = sorted({int(pk) for pk in company_ids})
-    values = {"token": uuid.uuid4().hex, "taxonomy": taxonomy, "rebuild": rebuild}
-    now = timezone.now()
-    version = _append_postgres(ids, values, now) if connection.vendor == "postgresql" else None
+    change = SearchChange(
+        company_ids=ids,
+        token=uuid.uuid4().hex,
+        taxonomy=taxonomy,
+        rebuild=rebuild,
+        created_at=timezone.now(),
+    )
+    version = _append_postgres(change) if connection.vendor == "postgresql" else None
     if version is None:
-        version = _append_portable(ids, values, now)
+        version = _append_portable(change)
+    now = change.created_at
     if version % 100 == 0:
         SearchChange.objects.filter(created_at__lt=now - KEEP_CHANGES_FOR).delete()
     return version
 
 
-def _append_postgres(
-    ids: list[int], values: dict[str, object], now: datetime.datetime
-) -> int | None:
+def _append_postgres(change: SearchChange) -> int | None:
     """One statement, so one short transaction of its own: no wrapper needed."""
     table, state = SearchChange._meta.db_table, SearchState._meta.db_table
     with connection.cursor() as cursor:
@@ -503,20 +507,25 @@ def _append_postgres(
             " RETURNING version)"
             f" INSERT INTO {table} (version, token, company_ids, taxonomy, rebuild, created_at)"
             " SELECT version, %s, %s::jsonb, %s, %s, %s FROM next RETURNING version",
-            [values["token"], _json(ids), values["taxonomy"], values["rebuild"], now],
+            [
+                change.token,
+                _json(change.company_ids),
+                change.taxonomy,
+                change.rebuild,
+                change.created_at,
+            ],
         )
         row = cursor.fetchone()
     return int(row[0]) if row else None  # no state row: made below
 
 
-def _append_portable(ids: list[int], values: dict[str, object], now: datetime.datetime) -> int:
+def _append_portable(change: SearchChange) -> int:
     with transaction.atomic():
         state, _ = SearchState.objects.select_for_update().get_or_create(pk=1)
         state.version += 1
         state.save(update_fields=["version"])
-        SearchChange.objects.create(
-            version=state.version, company_ids=ids, created_at=now, **values
-        )
+        change.version = state.version
+        change.save(force_insert=True)
     return state.version
 
 

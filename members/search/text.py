@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -74,8 +74,13 @@ def expand_synonyms(text: str, synonyms: Sequence[tuple[str, str]]) -> list[str]
             pattern = re.compile(rf"(?<![\w]){re.escape(source)}(?![\w])", re.IGNORECASE)
             if pattern.search(lowered):
                 replacement = f'"{target}"' if " " in target else target
-                variants.append(pattern.sub(lambda _m, r=replacement: r, text))
+                # A function, so a backslash in the replacement is never read as an escape.
+                variants.append(pattern.sub(_literally(replacement), text))
     return list(dict.fromkeys(variants))
+
+
+def _literally(replacement: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: replacement
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,10 @@ class TextBackend(Protocol):
     def matches(self, text: str, synonyms: Sequence[tuple[str, str]]) -> TextMatches: ...
 
     def marked_snippets(
-        self, text: str, synonyms: Sequence[tuple[str, str]], companies: Sequence[Company]
-    ) -> dict[int, str]: ...
+        self, text: str, synonyms: Sequence[tuple[str, str]], company_ids: Sequence[int]
+    ) -> dict[int, str]:
+        """Where the text matched in each company's summary and description, marked."""
+        ...
 
     def closest_term(self, word: str) -> str | None: ...
 
@@ -201,10 +208,10 @@ class PostgresText:
         return TextMatches(ids, scores)
 
     def marked_snippets(
-        self, text: str, synonyms: Sequence[tuple[str, str]], companies: Sequence[Company]
+        self, text: str, synonyms: Sequence[tuple[str, str]], company_ids: Sequence[int]
     ) -> dict[int, str]:
         variants = expand_synonyms(text, synonyms)
-        ids = [company.pk for company in companies]
+        ids = list(company_ids)
         if not variants or not ids:
             return {}
         tsquery, params = _tsquery_sql(variants)
@@ -261,10 +268,16 @@ class PlainText:
         return TextMatches(ids, np.zeros(len(ids)))
 
     def marked_snippets(
-        self, text: str, synonyms: Sequence[tuple[str, str]], companies: Sequence[Company]
+        self, text: str, synonyms: Sequence[tuple[str, str]], company_ids: Sequence[int]
     ) -> dict[int, str]:
         words = [w for variant in expand_synonyms(text, synonyms) for w in plain_words(variant)]
-        return {c.pk: marked_excerpt(f"{c.summary} {c.description}", words) for c in companies}
+        texts = Company.objects.filter(pk__in=list(company_ids)).values_list(
+            "pk", "summary", "description"
+        )
+        return {
+            pk: marked_excerpt(f"{summary} {description}", words)
+            for pk, summary, description in texts
+        }
 
     def closest_term(self, word: str) -> str | None:
         terms = SearchTerm.objects.filter(term__startswith=word[:1]).values_list("term", flat=True)

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from clusters.models import Capability
+from directory.http import HtmxHttpRequest
 from directory.pagination import forgiving_page
 from members.models import Company
-from members.search.engine import page_companies, run_search
+from members.search.engine import page_cards, run_search
 from members.search.forms import parse_search
 from members.search.index import current_snapshot
 
@@ -21,7 +22,7 @@ RESULTS_PER_PAGE = 20
 
 @require_safe
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
-def company_list(request: HttpRequest) -> HttpResponse:
+def company_list(request: HtmxHttpRequest) -> HttpResponse:
     """The search page; to htmx, only the parts a new search changes (same fragments).
 
     A history restore (Back or Forward to a URL htmx pushed) asks for the whole page, as a
@@ -34,8 +35,9 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "search": search,
         "result": result,
         "page_obj": page,
-        "companies": page_companies(result, page.object_list),
+        "companies": page_cards(result, page.object_list, search.snapshot),
         "query_without_page": search.query_string,  # what pagination links keep
+        "next_url": request.get_full_path(),  # where each card's shortlist button returns
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "members/_search_update.html", context)

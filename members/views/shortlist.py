@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from directory.http import HtmxHttpRequest
 from members.models import Company, SharedShortlist
-from members.search.engine import companies_in_order
 from members.search.export import csv_response
 from members.search.index import current_snapshot
 from members.shortlist import (
@@ -35,7 +35,7 @@ def _back(request: HttpRequest) -> str:
     return reverse("shortlist:detail")
 
 
-def _toggle_response(request: HttpRequest, company: Company) -> HttpResponse:
+def _toggle_response(request: HtmxHttpRequest, company: Company) -> HttpResponse:
     if request.htmx:
         # The toggled button, plus the header count and the message out of band.
         return render(
@@ -47,7 +47,7 @@ def _toggle_response(request: HttpRequest, company: Company) -> HttpResponse:
 
 
 @require_POST
-def add(request: HttpRequest, slug: str) -> HttpResponse:
+def add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.published(), slug=slug)
     try:
         shortlist_add(request.session, company)
@@ -59,7 +59,7 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def remove(request: HttpRequest, slug: str) -> HttpResponse:
+def remove(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.all(), slug=slug)
     shortlist_remove(request.session, company)
     messages.success(request, f"{company.name} is off your shortlist.")
@@ -104,7 +104,10 @@ def shared(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _csv(request: HttpRequest, company_ids: list[int], label: str) -> StreamingHttpResponse:
-    published = [c.pk for c in companies_in_order(company_ids)]
+    listed = set(
+        Company.objects.published().filter(pk__in=company_ids).values_list("pk", flat=True)
+    )
+    published = [pk for pk in company_ids if pk in listed]
     preamble = [
         [settings.SITE_NAME, "Shortlist export"],
         ["Shortlist", request.build_absolute_uri(label)],

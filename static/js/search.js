@@ -6,6 +6,7 @@
  * hold for a buyer using a keyboard or a screen reader:
  * - the filter groups keep the open or closed state the buyer gave them, so the ticked box can
  *   take focus (the server opens only the cluster group and groups with something ticked);
+ * - the ticked box takes focus again (found by its name and value: options carry no ids);
  * - when the focused option has gone (nothing matches it any more), focus moves to its group's
  *   heading, or to the results, instead of being lost;
  * - words typed into the keywords box while the request was on its way are kept.
@@ -33,6 +34,8 @@
     saved = {
       focused: active,
       focusId: active && active.id ? active.id : "",
+      // Options have no ids (there are a hundred of them): find a ticked box again by its value.
+      option: active && active.type === "checkbox" ? { name: active.name, value: active.value } : null,
       groupId: group ? group.id : "",
       open: open,
       keywords: keywords ? keywords.value : null,
@@ -57,11 +60,25 @@
     keywords.value = state.keywords;
   }
 
+  function findOption(option) {
+    var form = document.getElementById(FORM_ID);
+    if (!option || !form) {
+      return null;
+    }
+    var boxes = form.querySelectorAll('input[type="checkbox"]');
+    for (var i = 0; i < boxes.length; i += 1) {
+      if (boxes[i].name === option.name && boxes[i].value === option.value) {
+        return boxes[i];
+      }
+    }
+    return null;
+  }
+
   function restoreFocus(state) {
     if (state.focused && document.contains(state.focused)) {
       return; // focus was outside what changed
     }
-    var wanted = state.focusId && document.getElementById(state.focusId);
+    var wanted = (state.focusId && document.getElementById(state.focusId)) || findOption(state.option);
     if (wanted && document.activeElement === wanted) {
       return;
     }

@@ -1,0 +1,115 @@
+"""What a company card shows in any list (search results, home page, cluster pages).
+
+A card is plain values: the company's own columns from one query, and what it holds (clusters,
+capabilities, current certifications and frameworks) read from the facet index, which already
+knows it. No model instances and no prefetching: a page of cards costs one query however many
+cards and parts, and lists say exactly what the facet counts beside them say.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from members.models import Company, verification_is_stale
+from members.search.index import Snapshot, current_snapshot
+
+SHOWN_CAPABILITIES = 4
+# Card field -> the facet whose options it lists.
+HELD = {
+    "clusters": "cluster",
+    "capabilities": "capability",
+    "certifications": "certification",
+    "frameworks": "framework",
+}
+
+
+@dataclass
+class CompanyCard:
+    pk: int
+    name: str
+    slug: str
+    summary: str
+    logo: str
+    region: str
+    is_sme: bool
+    last_verified_at: datetime.datetime | None
+    clusters: list[str] = field(default_factory=list)
+    capabilities: list[str] = field(default_factory=list)
+    certifications: list[str] = field(default_factory=list)
+    frameworks: list[str] = field(default_factory=list)
+    snippet: SafeString | str = ""  # where a text search matched (safe HTML)
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:company_detail", kwargs={"slug": self.slug})
+
+    @property
+    def logo_url(self) -> str:
+        return f"{settings.MEDIA_URL}{self.logo}" if self.logo else ""
+
+    @property
+    def verification_is_stale(self) -> bool:
+        return verification_is_stale(self.last_verified_at)
+
+    @property
+    def initial(self) -> str:
+        return self.name[:1].upper()
+
+    @property
+    def first_capabilities(self) -> list[str]:
+        return self.capabilities[:SHOWN_CAPABILITIES]
+
+    @property
+    def more_capabilities(self) -> int:
+        return max(0, len(self.capabilities) - SHOWN_CAPABILITIES)
+
+
+COLUMNS = ("pk", "name", "slug", "summary", "logo", "region__name", "employee_band")
+
+
+def company_cards(
+    company_ids: Iterable[int], snapshot: Snapshot | None = None
+) -> list[CompanyCard]:
+    """Cards of the published companies among these ids, in the order given."""
+    snapshot = snapshot or current_snapshot()
+    ids = [int(pk) for pk in company_ids]
+    rows = Company.objects.published().filter(pk__in=ids).values_list(*COLUMNS, "last_verified_at")
+    by_id = {
+        row[0]: CompanyCard(
+            pk=row[0],
+            name=row[1],
+            slug=row[2],
+            summary=row[3],
+            logo=row[4] or "",
+            region=row[5] or "",
+            is_sme=row[6] in Company.SME_BANDS,
+            last_verified_at=row[7],
+        )
+        for row in rows
+    }
+    cards = [by_id[pk] for pk in ids if pk in by_id]
+    _add_held(cards, snapshot)
+    return cards
+
+
+def _add_held(cards: list[CompanyCard], snapshot: Snapshot) -> None:
+    """Fill each card's lists from the facet index's bitsets, in the options' order."""
+    ids = np.array([card.pk for card in cards if card.pk < snapshot.capacity], dtype=np.int64)
+    if not len(ids):
+        return
+    position = {int(pk): n for n, pk in enumerate(ids)}
+    shift = (ids & 63).astype(np.uint64)
+    for attribute, param in HELD.items():
+        rows = snapshot.facets[param]
+        held = (rows.bits[:, ids >> 6] >> shift) & np.uint64(1)  # (options, cards)
+        for card in cards:
+            column = position.get(card.pk)
+            if column is not None:
+                chosen = np.flatnonzero(held[:, column])
+                setattr(card, attribute, [rows.options[n].label for n in chosen])
