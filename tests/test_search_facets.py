@@ -29,7 +29,8 @@ def world(db: None) -> SearchWorld:
 
 
 def facet_counts(result: SearchResult) -> dict[str, dict[str, int]]:
-    return {f.param: {o.key: o.count for o in f.options} for f in result.facets}
+    """The options that would find something, and how much."""
+    return result.facet_counts
 
 
 def test_counts_ignore_their_own_facet_and_apply_the_others(world: SearchWorld) -> None:
@@ -52,13 +53,19 @@ def test_options_within_a_facet_are_ored_and_facets_anded(world: SearchWorld) ->
 
 def test_zero_count_options_are_hidden_unless_selected(world: SearchWorld) -> None:
     result = search(capability=["account-based-ticketing"])
-    clusters = {o.key for f in result.facets if f.param == "cluster" for o in f.options}
+    clusters = {o.key for f in result.facets if f.param == "cluster" for o in f.shown_options}
     assert clusters == {"smart-ticketing"}
     chosen = search(capability=["account-based-ticketing"], cluster=["cyber-security"])
     cluster_facet = next(f for f in chosen.facets if f.param == "cluster")
     cyber = next(o for o in cluster_facet.options if o.key == "cyber-security")
-    assert cyber.selected and cyber.count == 0
+    assert cyber.selected and cyber.count == 0 and cyber.shown
     assert chosen.total == 0
+
+
+def test_the_page_hides_options_that_would_find_nothing(client: Client, world: SearchWorld) -> None:
+    html = client.get("/companies/", {"capability": "account-based-ticketing"}).content.decode()
+    assert '<label><input type="checkbox" name="cluster" value="smart-ticketing">' in html
+    assert '<label hidden><input type="checkbox" name="cluster" value="cyber-security">' in html
 
 
 def test_size_facet_counts_smes_and_bands(world: SearchWorld) -> None:

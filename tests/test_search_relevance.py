@@ -7,8 +7,8 @@ from django.db import connection
 
 from members.models import Company
 from members.search.engine import page_cards
-from members.search.index import current_snapshot
 from members.search.highlight import highlighted
+from members.search.index import current_snapshot
 from members.services import company_save
 from tests.search_data import SearchWorld, build_search_world, found_names, search
 

@@ -36,9 +36,27 @@ class FacetOptionView:
     count: int
     selected: bool
 
+    @property
+    def shown(self) -> bool:
+        """An option that would find nothing is hidden, unless the buyer ticked it."""
+        return bool(self.count or self.selected)
+
+
+@dataclass
+class FacetGroupView:
+    name: str
+    options: list[FacetOptionView]
+
+    @property
+    def shown(self) -> bool:
+        return any(option.shown for option in self.options)
+
 
 @dataclass
 class FacetView:
+    """A facet with every option: the page hides those not ``shown``, so that an update can
+    show them again without sending the form (members/_search_update.html)."""
+
     param: str
     label: str
     help_text: str
@@ -49,11 +67,24 @@ class FacetView:
         return sum(option.selected for option in self.options)
 
     @property
-    def groups(self) -> list[tuple[str, list[FacetOptionView]]]:
+    def shown(self) -> bool:
+        return any(option.shown for option in self.options)
+
+    @property
+    def shown_options(self) -> list[FacetOptionView]:
+        return [option for option in self.options if option.shown]
+
+    @property
+    def groups(self) -> list[FacetGroupView]:
         grouped: dict[str, list[FacetOptionView]] = {}
         for option in self.options:
             grouped.setdefault(option.group, []).append(option)
-        return list(grouped.items())
+        return [FacetGroupView(name, options) for name, options in grouped.items()]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The options that find something, and how much: what an update sends the page."""
+        return {option.key: option.count for option in self.options if option.count}
 
 
 @dataclass
@@ -72,6 +103,10 @@ class SearchResult:
 
     def page_ids(self, offset: int, limit: int) -> list[int]:
         return [int(pk) for pk in self.ordered_ids[offset : offset + limit]]
+
+    @property
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        return {facet.param: facet.counts for facet in self.facets}
 
 
 def run_search(params: SearchParams, snapshot: Snapshot | None = None) -> SearchResult:
@@ -148,7 +183,6 @@ def _facet_views(
         options = [
             FacetOptionView(o.key, o.label, o.group, counts[o.key], o.key in chosen)
             for o in snapshot.options(facet.param)
-            if counts[o.key] or o.key in chosen
         ]
         views.append(FacetView(facet.param, facet.label, facet.help_text, options))
     return views

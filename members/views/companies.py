@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -40,6 +42,7 @@ def company_list(request: HtmxHttpRequest) -> HttpResponse:
         "next_url": request.get_full_path(),  # where each card's shortlist button returns
     }
     if request.htmx and not request.htmx.history_restore_request:
+        context["facet_counts_json"] = json.dumps(result.facet_counts, separators=(",", ":"))
         response = render(request, "members/_search_update.html", context)
         add_never_cache_headers(response)
         return response

@@ -38,10 +38,16 @@ def _back(request: HttpRequest) -> str:
 def _toggle_response(request: HtmxHttpRequest, company: Company) -> HttpResponse:
     if request.htmx:
         # The toggled button, plus the header count and the message out of band.
+        in_results = request.POST.get("within") == "results"  # the result list's shared form
         return render(
             request,
-            "members/_shortlist_button.html",
-            {"company": company, "toggled": True, "next_url": _back(request)},
+            "members/_shortlist_toggled.html",
+            {
+                "company": company,
+                "toggled": True,
+                "next_url": _back(request),
+                "in_results": in_results,
+            },
         )
     return HttpResponseRedirect(_back(request))
 

@@ -1,15 +1,15 @@
 /*
  * The search page with htmx: a ticked box, a new sort or a submitted search fetches
- * members/_search_update.html, which replaces the filters (with their new counts) and the results.
+ * members/_search_update.html, which replaces the results, the sort and the count's text.
  *
- * htmx gives focus back to the element with the same id after a swap. This script makes that
- * hold for a buyer using a keyboard or a screen reader:
- * - the filter groups keep the open or closed state the buyer gave them, so the ticked box can
- *   take focus (the server opens only the cluster group and groups with something ticked);
- * - the ticked box takes focus again (found by its name and value: options carry no ids);
- * - when the focused option has gone (nothing matches it any more), focus moves to its group's
- *   heading, or to the results, instead of being lost;
- * - words typed into the keywords box while the request was on its way are kept.
+ * The filter form itself is never replaced, so the box just ticked keeps focus and words typed
+ * while the request was on its way stay where they are. The update brings the new facet counts
+ * (#facet-counts, data-counts: {facet: {option: count}}, options that find nothing left out) and
+ * this script writes them into the labels, showing or hiding options exactly as a full page
+ * would: an option that would find nothing is hidden unless ticked, a group or a facet with no
+ * option left is hidden. If the focused option has to go, focus moves to its facet's heading.
+ *
+ * Anything else that held focus and was replaced (the sort) gets it back by its id.
  * If the request fails, the form is submitted the ordinary way, so the buyer still gets a page.
  */
 (function () {
@@ -17,105 +17,80 @@
 
   var FORM_ID = "company-filters";
   var TARGET_ID = "results-body";
-  var saved = null;
+  var focusedId = "";
 
-  function rememberState(event) {
-    var active = document.activeElement;
-    var form = document.getElementById(FORM_ID);
-    var keywords = document.getElementById("filter-q");
-    var formData = event.detail.requestConfig && event.detail.requestConfig.formData;
-    var group = active && active.closest ? active.closest("details.facet") : null;
-    var open = {};
-    if (form) {
-      form.querySelectorAll("details.facet[id]").forEach(function (details) {
-        open[details.id] = details.open;
-      });
+  function setText(element, text) {
+    if (element && element.textContent !== text) {
+      element.textContent = text;
     }
-    saved = {
-      focused: active,
-      focusId: active && active.id ? active.id : "",
-      // Options have no ids (there are a hundred of them): find a ticked box again by its value.
-      option: active && active.type === "checkbox" ? { name: active.name, value: active.value } : null,
-      groupId: group ? group.id : "",
-      open: open,
-      keywords: keywords ? keywords.value : null,
-      sentKeywords: formData && formData.has("q") ? formData.get("q") : null,
-    };
   }
 
-  function restoreOpenGroups(open) {
-    Object.keys(open).forEach(function (id) {
-      var details = document.getElementById(id);
-      if (details && details.tagName === "DETAILS") {
-        details.open = open[id];
+  function applyCounts(form, counts) {
+    form.querySelectorAll("details.facet").forEach(function (details) {
+      var param = details.id.replace(/^facet-/, "");
+      var known = counts[param] || {};
+      var shown = 0;
+      var ticked = 0;
+      details.querySelectorAll('input[type="checkbox"]').forEach(function (box) {
+        var count = known[box.value] || 0;
+        var label = box.closest("label");
+        setText(label.querySelector("small"), "(" + count + ")");
+        label.hidden = !(count > 0 || box.checked);
+        shown += label.hidden ? 0 : 1;
+        ticked += box.checked ? 1 : 0;
+      });
+      details.querySelectorAll("fieldset.facet__group").forEach(function (group) {
+        group.hidden = !group.querySelector("label:not([hidden])");
+      });
+      details.hidden = shown === 0;
+      var selected = details.querySelector(".facet__selected");
+      if (selected) {
+        setText(selected, ticked + " selected");
+        selected.hidden = ticked === 0;
       }
     });
   }
 
-  function keepTypedKeywords(state) {
-    var keywords = document.getElementById("filter-q");
-    if (!keywords || state.keywords === null || state.keywords === state.sentKeywords) {
+  function keepFocusVisible(form) {
+    var active = document.activeElement;
+    if (!active || !form.contains(active) || active.offsetParent !== null) {
       return;
     }
-    keywords.value = state.keywords;
-  }
-
-  function findOption(option) {
-    var form = document.getElementById(FORM_ID);
-    if (!option || !form) {
-      return null;
-    }
-    var boxes = form.querySelectorAll('input[type="checkbox"]');
-    for (var i = 0; i < boxes.length; i += 1) {
-      if (boxes[i].name === option.name && boxes[i].value === option.value) {
-        return boxes[i];
-      }
-    }
-    return null;
-  }
-
-  function restoreFocus(state) {
-    if (state.focused && document.contains(state.focused)) {
-      return; // focus was outside what changed
-    }
-    var wanted = (state.focusId && document.getElementById(state.focusId)) || findOption(state.option);
-    if (wanted && document.activeElement === wanted) {
-      return;
-    }
-    if (!wanted) {
-      var group = state.groupId && document.getElementById(state.groupId);
-      wanted = group ? group.querySelector("summary") : document.getElementById("results");
-    }
-    if (wanted) {
-      wanted.focus({ preventScroll: true });
-    }
+    // The focused option was hidden (it finds nothing now): its facet's heading takes focus.
+    var details = active.closest("details.facet");
+    var summary = details && !details.hidden ? details.querySelector("summary") : null;
+    (summary || document.getElementById("results")).focus({ preventScroll: true });
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.target && event.detail.target.id === TARGET_ID) {
-      rememberState(event);
+      var active = document.activeElement;
+      focusedId = active && active.id ? active.id : "";
     }
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
-    // Fired on each swapped element; act once, on the main target.
-    if (event.target.id !== TARGET_ID || !saved) {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!event.detail.target || event.detail.target.id !== TARGET_ID) {
       return;
     }
-    var state = saved;
-    saved = null;
-    restoreOpenGroups(state.open);
-    if (state.focusId === "filter-q") {
-      keepTypedKeywords(state);
+    var form = document.getElementById(FORM_ID);
+    var holder = document.getElementById("facet-counts");
+    if (form && holder && holder.dataset.counts) {
+      applyCounts(form, JSON.parse(holder.dataset.counts));
+      keepFocusVisible(form);
     }
-    restoreFocus(state);
+    var wanted = focusedId && document.getElementById(focusedId);
+    if (wanted && document.activeElement !== wanted && !document.activeElement.closest("#" + FORM_ID)) {
+      wanted.focus({ preventScroll: true });
+    }
+    focusedId = "";
   });
 
   function fallBackToPlainSubmit(event) {
     var elt = event.detail.elt;
     var form = elt && (elt.id === FORM_ID ? elt : elt.form);
     if (form && form.id === FORM_ID) {
-      // HTMLFormElement.submit() fires no submit event, so htmx stays out of the way.
+      // HTMLFormElement.prototype.submit fires no submit event, so htmx stays out of the way.
       HTMLFormElement.prototype.submit.call(form);
     }
   }

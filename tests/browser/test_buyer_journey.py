@@ -193,11 +193,33 @@ def test_unticking_an_option_that_then_disappears_moves_focus_to_its_group(page:
     expect(page.locator("#facet-region > summary")).to_be_focused()
 
 
+def _visible_options(page: Page) -> list[str]:
+    return page.locator("#company-filters label:visible").all_inner_texts()
+
+
+def test_counts_written_by_an_update_match_a_full_page(page: Page) -> None:
+    _directory()
+    page.goto("/companies/")
+    page.get_by_label("Keywords").fill("council")
+    page.get_by_label("Keywords").press("Enter")
+    expect(_count(page)).to_have_text("3 companies found")
+    page.get_by_role("checkbox", name=re.compile("^Cyber Security")).check()
+    expect(_count(page)).to_have_text("2 companies found")
+    for facet in ("Region", "Size"):
+        _open_facet(page, facet)
+    after_update = _visible_options(page)
+    page.reload()
+    for facet in ("Region", "Size"):
+        _open_facet(page, facet)
+    assert _visible_options(page) == after_update
+    assert any(text.startswith("Highland") for text in after_update)
+
+
 def test_sort_updates_in_place_and_keeps_focus(page: Page) -> None:
     _directory()
     page.goto("/companies/?q=council")
     page.evaluate(f"{MARKER} = 'no reload'")
-    names = page.locator("#results-body .company-card__title")
+    names = page.locator("#results-body .company-card h3")
     page.get_by_label("Sort by").focus()
     page.get_by_label("Sort by").select_option("name")
     page.wait_for_url(re.compile(r"sort=name"))
@@ -351,7 +373,8 @@ def test_htmx_search_gets_the_fragments_never_stored(client: Client) -> None:
     html = response.content.decode()
     assert "<html" not in html
     assert "<title>Results for “council”: Find a supplier" in html
-    assert 'id="search-filters" data-hx-swap-oob="innerHTML"' in html
+    assert 'id="company-filters"' not in html  # the form stays; only its counts travel
+    assert 'id="facet-counts" data-hx-swap-oob="true"' in html
     assert 'id="result-count" data-hx-swap-oob="innerHTML">3 companies found<' in html
     assert "Kestrel Cyber Example Ltd" in html
     assert "HX-Request" in response["Vary"]
