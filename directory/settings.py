@@ -217,6 +217,12 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Search (members/search/): each process remembers text matches up to this many bytes, and
+# rebuilds its facet index in a background thread when it must (the tests turn that off: their
+# data lives in a transaction no other thread can see).
+SEARCH_TEXT_CACHE_BYTES = env_int("SEARCH_TEXT_CACHE_BYTES", 32 * 1024 * 1024)
+SEARCH_INDEX_BACKGROUND_REBUILD = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

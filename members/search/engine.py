@@ -24,9 +24,6 @@ from members.search.highlight import highlighted
 from members.search.index import Bits, Snapshot, current_snapshot, popcount
 from members.search.text import TextMatches, backend, suggest_spelling, synonym_pairs
 
-# Remembered text matches per process: a buyer who ticks facets after a search repeats its text.
-DEFAULT_TEXT_CACHE_BYTES = 32 * 1024 * 1024
-
 
 @dataclass
 class FacetOptionView:
@@ -237,7 +234,7 @@ class TextMatchCache:
         return len(self._entries)
 
 
-_text_cache = TextMatchCache(getattr(settings, "SEARCH_TEXT_CACHE_BYTES", DEFAULT_TEXT_CACHE_BYTES))
+_text_cache = TextMatchCache(settings.SEARCH_TEXT_CACHE_BYTES)
 
 
 def text_matches(text: str, snapshot: Snapshot, synonyms: Sequence[tuple[str, str]]) -> TextMatches:

@@ -424,7 +424,7 @@ class IndexHolder:
             return snapshot
 
     def _rebuild(self, key: str, snapshot: Snapshot, patched: Snapshot | None) -> Snapshot:
-        if not getattr(settings, "SEARCH_INDEX_BACKGROUND_REBUILD", True):
+        if not settings.SEARCH_INDEX_BACKGROUND_REBUILD:
             fresh = build()
             with self._lock:
                 self._snapshots[key] = fresh
