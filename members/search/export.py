@@ -59,9 +59,10 @@ def _facet_cells(
     options = snapshot.options(facet.param)
     position = {option.key: n for n, option in enumerate(options)}
     held: dict[int, list[int]] = {}
-    for pk, key in facet.memberships(today, ids):
+    for key, holders in facet.memberships(today, ids):
         if key in position:
-            held.setdefault(pk, []).append(position[key])
+            for pk in holders.tolist():
+                held.setdefault(pk, []).append(position[key])
     return {pk: "; ".join(options[n].label for n in sorted(rows)) for pk, rows in held.items()}
 
 

@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import cast
 
+import numpy as np
 from django.db import models
+from django.db.models import CharField, Q, StringAgg, Value
+from django.db.models.functions import Cast
 
 from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
 from members.models import (
@@ -27,7 +30,7 @@ from members.models import (
 )
 
 # URL values of the size facet: "sme", or an employee band ("+" has no place in a URL).
-BAND_SLUGS = {
+BAND_SLUGS: dict[str, str] = {
     EmployeeBand.MICRO: "1-9",
     EmployeeBand.SMALL: "10-49",
     EmployeeBand.MEDIUM: "50-249",
@@ -35,8 +38,10 @@ BAND_SLUGS = {
 }
 SME = "sme"
 
-# (company id, option key) pairs; ``company_ids`` None means every company.
-Memberships = Iterator[tuple[int, str]]
+# Per option key, the ids of the companies holding it; ``company_ids`` None means every company.
+# The ids come aggregated in SQL, one row per option: a hundred thousand companies' memberships
+# load in a fraction of the time that a row per membership takes.
+Memberships = Iterator[tuple[str, np.ndarray]]
 MembershipLoader = Callable[[datetime.date, Sequence[int] | None], Memberships]
 # Export text per company, where a facet prints more than its option labels (dates, lots).
 DetailLoader = Callable[[datetime.date, Sequence[int]], dict[int, list[str]]]
@@ -75,6 +80,23 @@ def _rows(
     return queryset
 
 
+def _id_list(field: str, condition: Q | None = None) -> StringAgg:
+    """The ids in ``field`` of the grouped rows, as one comma-separated string."""
+    return StringAgg(Cast(field, CharField()), delimiter=Value(","), filter=condition)
+
+
+def ids_array(joined: str | None) -> np.ndarray:
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+def _grouped(queryset: models.QuerySet, key: str, company_field: str) -> Memberships:
+    rows = queryset.order_by().values(key).annotate(ids=_id_list(company_field))
+    for row in rows:
+        yield row[key], ids_array(row["ids"])
+
+
 def _model_options(
     queryset: models.QuerySet, group: Callable[[models.Model], str] | None = None
 ) -> Callable[[], list[Option]]:
@@ -96,7 +118,7 @@ def _linked(field_name: str) -> MembershipLoader:
 
     def load(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
         rows = _rows(through.objects.all(), company_ids, "company_id")
-        return rows.values_list("company_id", f"{target}__slug").iterator(5000)
+        return _grouped(rows, f"{target}__slug", "company_id")
 
     return load
 
@@ -106,7 +128,7 @@ def _current(model: type[CompanyCertification | CompanyFramework], target: str) 
 
     def load(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
         rows = _rows(model.objects.current(today), company_ids, "company_id")
-        return rows.values_list("company_id", f"{target}__slug").iterator(5000)
+        return _grouped(rows, f"{target}__slug", "company_id")
 
     return load
 
@@ -143,21 +165,24 @@ def _framework_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[
 
 def _region_memberships(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
     rows = _rows(Company.objects.filter(region__isnull=False), company_ids, "pk")
-    return rows.values_list("pk", "region__slug").iterator(5000)
+    return _grouped(rows, "region__slug", "pk")
 
 
 def _size_options() -> list[Option]:
     return [Option(SME, "SME (fewer than 250 employees)")] + [
-        Option(slug, band.label) for band, slug in BAND_SLUGS.items()
+        Option(slug, str(EmployeeBand(band).label)) for band, slug in BAND_SLUGS.items()
     ]
 
 
 def _size_memberships(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
-    rows = _rows(Company.objects.all(), company_ids, "pk").values_list("pk", "employee_band")
-    for pk, band in rows.iterator(5000):
-        yield pk, BAND_SLUGS.get(band, band)
+    rows = _rows(Company.objects.all(), company_ids, "pk")
+    smes = []
+    for band, ids in _grouped(rows, "employee_band", "pk"):
+        yield BAND_SLUGS.get(band, band), ids
         if band in Company.SME_BANDS:
-            yield pk, SME
+            smes.append(ids)
+    if smes:
+        yield SME, np.concatenate(smes)
 
 
 def _commitment_options() -> list[Option]:
@@ -165,13 +190,12 @@ def _commitment_options() -> list[Option]:
 
 
 def _commitment_memberships(today: datetime.date, company_ids: Sequence[int] | None) -> Memberships:
-    names = list(COMMITMENT_FIELDS.values())
-    slugs = list(COMMITMENT_FIELDS)
-    rows = _rows(Company.objects.all(), company_ids, "pk").values_list("pk", *names)
-    for pk, *flags in rows.iterator(5000):
-        for slug, flag in zip(slugs, flags, strict=True):
-            if flag:
-                yield pk, slug
+    rows = _rows(Company.objects.all(), company_ids, "pk")
+    joined = rows.aggregate(
+        **{slug: _id_list("pk", Q(**{name: True})) for slug, name in COMMITMENT_FIELDS.items()}
+    )
+    for slug in COMMITMENT_FIELDS:
+        yield slug, ids_array(joined[slug])
 
 
 FACETS: tuple[Facet, ...] = (

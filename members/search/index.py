@@ -192,20 +192,11 @@ def _set_memberships(
 
     Only published companies (``alive``) get bits: the loaders do not filter by status.
     """
-    known = rows.rows
-    pairs = [
-        (pk, known[key]) for pk, key in rows.facet.memberships(today, company_ids) if key in known
-    ]
-    if not pairs:
-        return
-    pks = np.fromiter((pk for pk, _ in pairs), dtype=np.int64, count=len(pairs))
-    option_rows = np.fromiter((row for _, row in pairs), dtype=np.int64, count=len(pairs))
-    inside = pks < rows.bits.shape[1] * 64
-    pks, option_rows = pks[inside], option_rows[inside]
-    published = flags_of(alive)[pks]
-    pks, option_rows = pks[published], option_rows[published]
-    one = np.uint64(1)
-    np.bitwise_or.at(rows.bits, (option_rows, pks >> 6), one << (pks & 63).astype(np.uint64))
+    for key, ids in rows.facet.memberships(today, company_ids):
+        row = rows.rows.get(key)
+        if row is not None and len(ids):
+            rows.bits[row] |= bitset_of(ids[ids < rows.bits.shape[1] * 64], rows.bits.shape[1])
+    rows.bits[:] &= alive
 
 
 def _name_rank(order: np.ndarray, words: int) -> np.ndarray:
