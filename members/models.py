@@ -514,10 +514,13 @@ class SearchTerm(models.Model):
 class SearchDocument(models.Model):
     """What the text search reads: one row per published company, and none for the others.
 
-    PostgreSQL fills the three vectors, each with a GIN index: ``document`` is everything (name A;
-    summary, clusters and capabilities B; description and case studies C), ``ranking`` the A and
-    B parts, ``name_vector`` the name; relevance tiers are read from them (members.search.text).
-    The plain backend (SQLite) fills ``text``. members.search.documents keeps them current.
+    ``text`` is everything searchable, as written: the plain backend (SQLite) matches words in it,
+    and both backends show where a search matched from it. PostgreSQL also fills three vectors,
+    each with a GIN index: ``document`` is everything (name A; summary, clusters and capabilities
+    B; description and case studies C), ``ranking`` the A and B parts, ``name_vector`` the name;
+    relevance tiers are read from them (members.search.text). On PostgreSQL the long values are
+    kept out of line (migration 0005), so the rows an index scan visits stay narrow.
+    members.search.documents keeps all of it current.
     """
 
     company = models.OneToOneField(

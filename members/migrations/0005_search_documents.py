@@ -6,11 +6,15 @@ import django.utils.timezone
 from django.db import migrations, models
 
 # PostgreSQL only: GIN indexes on the three vectors, kept exact on every write (fastupdate off:
-# a search never scans a pending list); the big document stored out of line and the row kept
-# narrow, so an index scan over tens of thousands of matches reads few heap pages.
+# a search never scans a pending list). The text and the vectors are stored out of line, so a
+# row holds little more than its id and an index scan over tens of thousands of matches reads a
+# few hundred heap pages, not a hundred megabytes. (PostgreSQL moves values out of line only
+# once a row passes about 2 kB; the text and the document together always do, and then
+# toast_tuple_target has it move them all.)
 POSTGRES_SETUP = [
     "DROP INDEX IF EXISTS members_company_search_vector_gin",
     "ALTER TABLE members_searchdocument SET (toast_tuple_target = 128)",
+    "ALTER TABLE members_searchdocument ALTER COLUMN text SET STORAGE EXTERNAL",
     "ALTER TABLE members_searchdocument ALTER COLUMN document SET STORAGE EXTERNAL",
     "ALTER TABLE members_searchdocument ALTER COLUMN ranking SET STORAGE EXTERNAL",
     "CREATE INDEX members_searchdocument_document_gin ON members_searchdocument"
@@ -25,8 +29,8 @@ POSTGRES_SETUP = [
 # members.search.text's statement, as it was then).
 POSTGRES_FILL = """
 INSERT INTO members_searchdocument (company_id, text, name_vector, ranking, document)
-SELECT s.id, '', a, a || b, a || b || c FROM (
-    SELECT c.id,
+SELECT s.id, s.text, a, a || b, a || b || c FROM (
+    SELECT c.id, c.name || '. ' || c.summary || '. ' || c.description AS text,
         setweight(to_tsvector('english', c.name), 'A') AS a,
         setweight(to_tsvector('english', c.summary || ' ' || coalesce((
             SELECT string_agg(k.name, ' ') FROM members_company_clusters mc
@@ -62,7 +66,7 @@ def set_up(apps, schema_editor):
         parts = [c.name, c.summary, c.description]
         parts += [k.name for k in c.clusters.all()] + [k.name for k in c.capabilities.all()]
         parts += [f"{s.title} {s.client} {s.summary}" for s in c.case_studies.all()]
-        rows.append(document(company_id=c.pk, text=" ".join(parts).lower()))
+        rows.append(document(company_id=c.pk, text=". ".join(parts)))
     document.objects.bulk_create(rows)
 
 

@@ -26,6 +26,7 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from members.models import Company, SearchDocument, SearchSynonym, SearchTerm
+from members.search.facets import ids_array
 from members.search.highlight import MARK_START, MARK_STOP, marked_excerpt
 
 SEARCH_CONFIG = "english"
@@ -109,7 +110,7 @@ class TextBackend(Protocol):
     def marked_snippets(
         self, text: str, synonyms: Sequence[tuple[str, str]], company_ids: Sequence[int]
     ) -> dict[int, str]:
-        """Where the text matched in each company's summary and description, marked."""
+        """Where the text matched in each company's searchable text, marked."""
         ...
 
     def closest_term(self, word: str) -> str | None: ...
@@ -117,30 +118,21 @@ class TextBackend(Protocol):
     def write_documents(self, company_ids: Sequence[int] | None) -> None: ...
 
 
-def _ids(values: Sequence[int] | None) -> np.ndarray:
-    return np.asarray(values or [], dtype=np.int64)
-
-
 # PostgreSQL ------------------------------------------------------------------------------------
 
-_VECTORS = """
-    setweight(to_tsvector('english', s.name), 'A') AS a,
-    setweight(to_tsvector('english', s.middle), 'B') AS b,
-    setweight(to_tsvector('english', s.rest), 'C') AS c
-"""
-
-# Everything a document is made of, per company, for the companies in {where}.
+# Everything a document is made of, per company, for the companies in {where}: the name (A);
+# the summary, clusters and capabilities (B); the description and case studies (C).
 _SOURCE = """
     SELECT c.id, c.status, c.name, c.summary,
         c.summary || ' ' || coalesce((
-            SELECT string_agg(k.name, ' ') FROM members_company_clusters mc
+            SELECT string_agg(k.name, ', ') FROM members_company_clusters mc
             JOIN clusters_cluster k ON k.id = mc.cluster_id WHERE mc.company_id = c.id
         ), '') || ' ' || coalesce((
-            SELECT string_agg(cap.name, ' ') FROM members_company_capabilities cc
+            SELECT string_agg(cap.name, ', ') FROM members_company_capabilities cc
             JOIN clusters_capability cap ON cap.id = cc.capability_id WHERE cc.company_id = c.id
         ), '') AS middle,
         c.description || ' ' || coalesce((
-            SELECT string_agg(cs.title || ' ' || cs.client || ' ' || cs.summary, ' ')
+            SELECT string_agg(cs.title || '. ' || cs.client || '. ' || cs.summary, ' ')
             FROM members_casestudy cs WHERE cs.company_id = c.id
         ), '') AS rest,
         coalesce((
@@ -149,9 +141,10 @@ _SOURCE = """
     FROM members_company c WHERE {where}
 """
 
-# One statement: drop the documents of companies no longer published, write the others', and add
-# their words (name, summary, case-study titles) to the spelling vocabulary. (Built from the
-# constant fragments above only; values always travel as parameters.)
+# One statement: drop the documents of companies no longer published, write the others' (their
+# text as written, for highlighting, and the three vectors), and add their words (name, summary,
+# case-study titles) to the spelling vocabulary. (Built from the constant fragments above only;
+# values always travel as parameters.)
 _WRITE = f"""
 WITH source AS ({_SOURCE}),
 gone AS (
@@ -159,12 +152,19 @@ gone AS (
         SELECT 1 FROM source s WHERE s.id = d.company_id AND s.status = 'published'
     )
 ),
-vectors AS (SELECT s.id, {_VECTORS} FROM source s WHERE s.status = 'published'),
+vectors AS (
+    SELECT s.id, s.name || '. ' || s.middle || '. ' || s.rest AS text,
+        setweight(to_tsvector('english', s.name), 'A') AS a,
+        setweight(to_tsvector('english', s.middle), 'B') AS b,
+        setweight(to_tsvector('english', s.rest), 'C') AS c
+    FROM source s WHERE s.status = 'published'
+),
 saved AS (
     INSERT INTO members_searchdocument (company_id, text, name_vector, ranking, document)
-    SELECT id, '', a, a || b, a || b || c FROM vectors
-    ON CONFLICT (company_id) DO UPDATE SET name_vector = EXCLUDED.name_vector,
-        ranking = EXCLUDED.ranking, document = EXCLUDED.document
+    SELECT id, text, a, a || b, a || b || c FROM vectors
+    ON CONFLICT (company_id) DO UPDATE SET text = EXCLUDED.text,
+        name_vector = EXCLUDED.name_vector, ranking = EXCLUDED.ranking,
+        document = EXCLUDED.document
 )
 INSERT INTO members_searchterm (term)
 SELECT DISTINCT left(word, 80) FROM (
@@ -179,13 +179,16 @@ ON CONFLICT (term) DO NOTHING
 
 # The query is computed once and handed to each index scan as a parameter: the planner then
 # always uses the GIN indexes, even for a word most companies contain (a sequential scan would
-# read every document).
+# read every document). The ids come back as one string per tier, not as a row per match.
 _MATCHES = """
 WITH query AS MATERIALIZED (SELECT {tsquery} AS q)
 SELECT
-    ARRAY(SELECT company_id FROM members_searchdocument WHERE document @@ (SELECT q FROM query)),
-    ARRAY(SELECT company_id FROM members_searchdocument WHERE ranking @@ (SELECT q FROM query)),
-    ARRAY(SELECT company_id FROM members_searchdocument WHERE name_vector @@ (SELECT q FROM query))
+    (SELECT string_agg(company_id::text, ',') FROM members_searchdocument
+     WHERE document @@ (SELECT q FROM query)),
+    (SELECT string_agg(company_id::text, ',') FROM members_searchdocument
+     WHERE ranking @@ (SELECT q FROM query)),
+    (SELECT string_agg(company_id::text, ',') FROM members_searchdocument
+     WHERE name_vector @@ (SELECT q FROM query))
 """
 
 
@@ -227,10 +230,10 @@ class PostgresText:
         with connection.cursor() as cursor:
             cursor.execute(_MATCHES.format(tsquery=tsquery), params)
             everywhere, in_summary, in_name = cursor.fetchone()
-        ids = _ids(everywhere)
+        ids = ids_array(everywhere)
         scores = np.full(len(ids), ELSEWHERE)
-        scores[np.isin(ids, _ids(in_summary))] = IN_SUMMARY
-        scores[np.isin(ids, _ids(in_name))] = IN_NAME
+        scores[np.isin(ids, ids_array(in_summary))] = IN_SUMMARY
+        scores[np.isin(ids, ids_array(in_name))] = IN_NAME
         return TextMatches(ids, scores)
 
     def marked_snippets(
@@ -247,8 +250,8 @@ class PostgresText:
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, ts_headline('{SEARCH_CONFIG}', summary || ' ' || description,"
-                f" {tsquery}, %s) FROM members_company WHERE id = ANY(%s)",
+                f"SELECT company_id, ts_headline('{SEARCH_CONFIG}', text, {tsquery}, %s)"
+                " FROM members_searchdocument WHERE company_id = ANY(%s)",
                 [*params, options, ids],
             )
             return dict(cursor.fetchall())
@@ -289,7 +292,7 @@ class PlainText:
         for words in variants:
             queryset = SearchDocument.objects.all()
             for word in words:
-                queryset = queryset.filter(text__contains=word.lower())
+                queryset = queryset.filter(text__icontains=word)
             found.update(queryset.values_list("company_id", flat=True))
         ids = np.array(sorted(found), dtype=np.int64)
         return TextMatches(ids, np.zeros(len(ids)))
@@ -298,13 +301,8 @@ class PlainText:
         self, text: str, synonyms: Sequence[tuple[str, str]], company_ids: Sequence[int]
     ) -> dict[int, str]:
         words = [w for variant in expand_synonyms(text, synonyms) for w in plain_words(variant)]
-        texts = Company.objects.filter(pk__in=list(company_ids)).values_list(
-            "pk", "summary", "description"
-        )
-        return {
-            pk: marked_excerpt(f"{summary} {description}", words)
-            for pk, summary, description in texts
-        }
+        texts = SearchDocument.objects.filter(company_id__in=list(company_ids))
+        return {pk: marked_excerpt(text, words) for pk, text in texts.values_list("pk", "text")}
 
     def closest_term(self, word: str) -> str | None:
         terms = SearchTerm.objects.filter(term__startswith=word[:1]).values_list("term", flat=True)
@@ -322,11 +320,11 @@ class PlainText:
                 continue
             published.append(company.pk)
             studies = list(company.case_studies.all())
-            parts = [company.name, company.summary, company.description]
-            parts += [k.name for k in company.clusters.all()]
-            parts += [cap.name for cap in company.capabilities.all()]
-            parts += [f"{s.title} {s.client} {s.summary}" for s in studies]
-            documents.append(SearchDocument(company=company, text=" ".join(parts).lower()))
+            middle = [company.summary, ", ".join(k.name for k in company.clusters.all())]
+            middle.append(", ".join(cap.name for cap in company.capabilities.all()))
+            rest = [company.description, *(f"{s.title}. {s.client}. {s.summary}" for s in studies)]
+            text = ". ".join([company.name, " ".join(middle), " ".join(rest)])
+            documents.append(SearchDocument(company=company, text=text))
             vocabulary |= words_of([company.name, company.summary, *(s.title for s in studies)])
         stale = SearchDocument.objects.exclude(company_id__in=published)
         if company_ids is not None:
