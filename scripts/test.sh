@@ -11,6 +11,8 @@
 # PYTEST_WORKERS     pytest-xdist workers (default: auto, one per core).
 # SKIP_SYSTEM_DEPS=1 do not check for (or install) chromium and java; see scripts/system_deps.sh.
 #                    Implied when the pytest arguments deselect the browser tests ("not browser").
+#
+# Each pass ends with its 15 slowest tests (pytest --durations), then a summary with the times.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +20,8 @@ python="${UV_PROJECT_ENVIRONMENT:-.venv}/bin/python"
 [ -x "$python" ] || { echo "test.sh: no $python; run 'make install' first" >&2; exit 2; }
 
 pytest_args=("$@")
-pytest_cmd=("$python" -m pytest -n "${PYTEST_WORKERS:-auto}")
+# --durations: the slowest tests at the end of each pass (a --durations in the arguments wins).
+pytest_cmd=("$python" -m pytest -n "${PYTEST_WORKERS:-auto}" --durations=15)
 
 # Chromium and java for the browser tests: installed now if missing (and possible), or stop here
 # with the command to run, rather than after minutes of failing browser tests.
