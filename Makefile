@@ -1,6 +1,6 @@
 # The README's commands. `make` alone lists them.
 .DEFAULT_GOAL := help
-.PHONY: help install sync run test lint format superuser bench
+.PHONY: help install sync system-deps run test lint format superuser bench
 
 # uv on PATH, or the one `python3 -m pip install uv` puts beside Python 3.13.
 UV ?= $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
@@ -10,10 +10,12 @@ export UV_PYTHON_DOWNLOADS := never
 help:
 	@echo "make run        set up, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
 	@echo "make test       the whole suite on SQLite, then on PostgreSQL when reachable"
+	@echo "                (installs chromium and java first if missing: see make system-deps)"
 	@echo "make bench      search benchmark on PostgreSQL (2,000 and 100,000 companies)"
 	@echo "make lint       ruff check, ruff format --check and mypy"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make install    install uv if missing, then the locked dependencies into .venv"
+	@echo "make system-deps  chromium and java for the browser tests, apt-get installed if missing"
 	@echo "make superuser  create a staff account in the local database"
 
 install:
@@ -23,12 +25,17 @@ install:
 
 sync: install
 
+# Chromium and Java for the browser tests (scripts/test.sh runs this too; SKIP_SYSTEM_DEPS=1 skips).
+system-deps:
+	scripts/system_deps.sh
+
 run: export DEBUG := 1
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# scripts/test.sh first runs scripts/system_deps.sh, unless PYTEST_ARGS deselect the browser tests.
 test: install
 	scripts/test.sh $(PYTEST_ARGS)
 

@@ -9,11 +9,27 @@
 #                    databases and drops them afterwards).
 # REQUIRE_POSTGRES=1 fail when PostgreSQL is not reachable instead of skipping that pass.
 # PYTEST_WORKERS     pytest-xdist workers (default: auto, one per core).
+# SKIP_SYSTEM_DEPS=1 do not check for (or install) chromium and java; see scripts/system_deps.sh.
+#                    Implied when the pytest arguments deselect the browser tests ("not browser").
+#
+# Each pass ends with its 15 slowest tests (pytest --durations), then a summary with the times.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 python="${UV_PROJECT_ENVIRONMENT:-.venv}/bin/python"
 [ -x "$python" ] || { echo "test.sh: no $python; run 'make install' first" >&2; exit 2; }
+
+pytest_args=("$@")
+# --durations: the slowest tests at the end of each pass (a --durations in the arguments wins).
+pytest_cmd=("$python" -m pytest -n "${PYTEST_WORKERS:-auto}" --durations=15)
+
+# Chromium and java for the browser tests: installed now if missing (and possible), or stop here
+# with the command to run, rather than after minutes of failing browser tests.
+if [[ " ${pytest_args[*]} " == *"not browser"* ]]; then
+  echo "test.sh: browser tests deselected; not checking for chromium and java"
+else
+  scripts/system_deps.sh || exit
+fi
 
 # Production-like settings: DEBUG off, a throwaway key, no HTTPS redirect for the test client and
 # unhashed static files (no collectstatic manifest needed). tests/conftest.py also pins the last
@@ -40,9 +56,9 @@ run_pass() {  # run_pass NAME [DATABASE_URL]; runs pytest with the remaining scr
   echo "=== $name pass: DATABASE_URL=$([ -n "$url" ] && echo "$shown_url" || echo "unset (SQLite)") ==="
   started=$SECONDS
   if [ -n "$url" ]; then
-    DATABASE_URL="$url" "$python" -m pytest -n "${PYTEST_WORKERS:-auto}" "${pytest_args[@]}"
+    DATABASE_URL="$url" "${pytest_cmd[@]}" "${pytest_args[@]}"
   else
-    env -u DATABASE_URL "$python" -m pytest -n "${PYTEST_WORKERS:-auto}" "${pytest_args[@]}"
+    env -u DATABASE_URL "${pytest_cmd[@]}" "${pytest_args[@]}"
   fi
   rc=$?
   local took=$((SECONDS - started))
@@ -52,8 +68,6 @@ run_pass() {  # run_pass NAME [DATABASE_URL]; runs pytest with the remaining scr
     *) summary+=("$name: FAILED, pytest exit code $rc (${took}s)"); failed=1 ;;
   esac
 }
-
-pytest_args=("$@")
 
 # Ask PostgreSQL first, so that a required but missing server fails before a long SQLite pass.
 if pg_status=$("$python" scripts/postgres_reachable.py "$pg_url"); then

@@ -1,12 +1,19 @@
-"""Malformed or hostile parameters get a clear 4xx or are ignored with a message: never a 500."""
+"""Malformed or hostile parameters get a clear 4xx or are ignored with a message: never a 500.
+
+Every test here sees the same directory, built once per module (per xdist worker) by
+``two_pages_of_companies``: a "Cyber Security" cluster with 21 companies. The tests only read it;
+the few that add rows do so inside their own test transaction, which pytest-django rolls back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from clusters.models import Cluster
-from members.models import Company
 from tests.factories import ClusterFactory, CompanyFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +62,42 @@ HOSTILE_QUERY_STRINGS = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def two_pages_of_companies(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """The module's directory, built once and rolled back afterwards (it was 21 companies a test).
+
+    Autouse, so every test of the module sees the same rows whatever the order xdist runs them in.
+    Built the way Django's ``TestCase.setUpTestData`` builds class data: in a transaction that
+    each test's own (rolled-back) transaction nests in.
+    """
+    with django_db_blocker.unblock():
+        module_block = transaction.atomic()
+        # Marked like TestCase's class-wide blocks, so that tests/conftest.py still runs the
+        # on-commit callbacks of what a test writes (search follows the test's own writes).
+        module_block._from_testcase = True  # type: ignore[attr-defined]
+        with module_block:
+            cyber = ClusterFactory(name="Cyber Security", slug="cyber-security")
+            CompanyFactory.create_batch(TOTAL_COMPANIES, clusters=[cyber], region=RegionFactory())
+            _run_commit_hooks()
+            yield
+            transaction.set_rollback(True)
+
+
+def _run_commit_hooks() -> None:
+    """What a commit would do now: search records the module's companies as a committed change.
+
+    (The rollback at the end of the module takes that change back too; each process's facet index
+    then sees a history it cannot follow and rebuilds.)
+    """
+    connection = transaction.get_connection()
+    callbacks, connection.run_on_commit = connection.run_on_commit, []
+    for _savepoints, callback, _robust in callbacks:
+        callback()
+
+
 @pytest.fixture
 def cyber(db: None) -> Cluster:
-    return ClusterFactory(name="Cyber Security", slug="cyber-security")
-
-
-@pytest.fixture
-def two_pages_of_companies(cyber: Cluster) -> list[Company]:
-    return CompanyFactory.create_batch(TOTAL_COMPANIES, clusters=[cyber], region=RegionFactory())
+    return Cluster.objects.get(slug="cyber-security")
 
 
 def _page(response: object) -> object:
@@ -72,7 +107,6 @@ def _page(response: object) -> object:
 # Page numbers ---------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 @pytest.mark.parametrize("page", MALFORMED_PAGES)
 def test_malformed_page_number_on_the_company_list_shows_a_real_page(
     client: Client, page: str
@@ -83,7 +117,6 @@ def test_malformed_page_number_on_the_company_list_shows_a_real_page(
     assert len(_page(response).object_list) > 0
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 @pytest.mark.parametrize("page", MALFORMED_PAGES)
 def test_malformed_page_number_on_a_cluster_page_shows_a_real_page(
     client: Client, page: str
@@ -94,13 +127,11 @@ def test_malformed_page_number_on_a_cluster_page_shows_a_real_page(
     assert len(_page(response).object_list) > 0
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 def test_a_page_number_that_is_not_a_number_shows_the_first_page(client: Client) -> None:
     response = client.get("/companies/?page=abc")
     assert _page(response).number == 1
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 @pytest.mark.parametrize("url", ["/companies/", "/clusters/cyber-security/"])
 @pytest.mark.parametrize("page", ["3", "99", "99999999999999999999999"])
 def test_a_page_past_the_end_shows_the_last_page(client: Client, url: str, page: str) -> None:
@@ -113,7 +144,6 @@ def test_a_page_past_the_end_shows_the_last_page(client: Client, url: str, page:
 # Unknown values -------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 def test_an_unknown_cluster_is_ignored_with_a_visible_message(client: Client) -> None:
     response = client.get("/companies/", {"cluster": "nope"})
     assert response.status_code == 200
@@ -122,9 +152,10 @@ def test_an_unknown_cluster_is_ignored_with_a_visible_message(client: Client) ->
 
 
 def test_an_unknown_cluster_beside_a_known_one_still_filters_by_the_known_one(
-    client: Client, two_pages_of_companies: list[Company]
+    client: Client,
 ) -> None:
     other = CompanyFactory(name="Other Cluster Example Ltd", clusters=[ClusterFactory()])
+    assert _page(client.get("/companies/")).paginator.count == TOTAL_COMPANIES + 1
     response = client.get("/companies/", {"cluster": ["nope", "cyber-security"]})
     assert response.status_code == 200
     assert "We ignored the cluster \u201cnope\u201d" in response.text
@@ -132,7 +163,6 @@ def test_an_unknown_cluster_beside_a_known_one_still_filters_by_the_known_one(
     assert other.name not in response.text
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 def test_an_inactive_cluster_in_the_filter_is_ignored_with_a_message(client: Client) -> None:
     ClusterFactory(slug="retired", is_active=False)
     response = client.get("/companies/", {"cluster": "retired"})
@@ -141,7 +171,6 @@ def test_an_inactive_cluster_in_the_filter_is_ignored_with_a_message(client: Cli
     assert _page(response).paginator.count == TOTAL_COMPANIES
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 def test_an_unknown_value_is_escaped_in_the_message(client: Client) -> None:
     response = client.get("/companies/", {"cluster": "<b>bold</b>"})
     assert response.status_code == 200
@@ -152,7 +181,6 @@ def test_an_unknown_value_is_escaped_in_the_message(client: Client) -> None:
 # Overlong and hostile text --------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 @pytest.mark.parametrize("text", ["x" * 10_000, "cyber " * 2_000])
 def test_overlong_search_text_is_cut_with_a_message(client: Client, text: str) -> None:
     response = client.get("/companies/", {"q": text})
@@ -161,7 +189,6 @@ def test_overlong_search_text_is_cut_with_a_message(client: Client, text: str) -
     assert text[:1000] not in response.text
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 @pytest.mark.parametrize("query_string", HOSTILE_QUERY_STRINGS)
 def test_hostile_parameters_on_the_company_list_never_cause_a_server_error(
     client: Client, query_string: str
@@ -170,7 +197,6 @@ def test_hostile_parameters_on_the_company_list_never_cause_a_server_error(
     assert response.status_code in {200, 400}
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 @pytest.mark.parametrize("query_string", HOSTILE_QUERY_STRINGS)
 def test_hostile_parameters_on_a_cluster_page_never_cause_a_server_error(
     client: Client, query_string: str
@@ -179,7 +205,6 @@ def test_hostile_parameters_on_a_cluster_page_never_cause_a_server_error(
     assert response.status_code in {200, 400}
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 @pytest.mark.parametrize("query_string", HOSTILE_QUERY_STRINGS)
 def test_hostile_parameters_on_the_home_page_never_cause_a_server_error(
     client: Client, query_string: str
@@ -188,7 +213,6 @@ def test_hostile_parameters_on_the_home_page_never_cause_a_server_error(
     assert response.status_code in {200, 400}
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 def test_nul_bytes_are_dropped_from_the_search_text(client: Client) -> None:
     response = client.get("/companies/?q=%00Example%00")
     assert response.status_code == 200
@@ -196,7 +220,6 @@ def test_nul_bytes_are_dropped_from_the_search_text(client: Client) -> None:
     assert _page(response).paginator.count == TOTAL_COMPANIES
 
 
-@pytest.mark.usefixtures("two_pages_of_companies")
 def test_empty_parameters_show_every_company(client: Client) -> None:
     response = client.get("/companies/?q=&cluster=&page=")
     assert response.status_code == 200
@@ -254,8 +277,6 @@ def test_public_pages_answer_head_requests(client: Client, path: str) -> None:
 
 @pytest.mark.parametrize("page", ["0", "-1", "-99999", "abc", "", "1.5"])
 def test_nonsense_or_low_page_numbers_show_the_first_page(client: Client, page: str) -> None:
-    for _ in range(25):
-        CompanyFactory()
     response = client.get("/companies/", {"page": page})
     assert response.status_code == 200
     assert response.context["page_obj"].number == 1
