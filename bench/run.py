@@ -574,6 +574,7 @@ def summary(samples: list[Sample]) -> dict[str, float | int]:
     times = [s.ms for s in samples]
     if not times:
         return {"count": 0}
+    slowest = max(samples, key=lambda s: s.ms)
     return {
         "count": len(times),
         "p50_ms": round(statistics.median(times), 2),
@@ -581,7 +582,13 @@ def summary(samples: list[Sample]) -> dict[str, float | int]:
         "max_ms": round(max(times), 2),
         "bytes": int(statistics.median(s.nbytes for s in samples)),
         "worker_cpu_p50_ms": round(statistics.median(s.cpu_ms for s in samples), 2),
+        "worker_cpu_p95_ms": round(percentile([s.cpu_ms for s in samples], 0.95), 2),
         "cpu_wait_p50_ms": round(statistics.median(s.wait_ms for s in samples), 2),
+        "slowest": {
+            "ms": round(slowest.ms, 2),
+            "worker_cpu_ms": round(slowest.cpu_ms, 2),
+            "cpu_wait_ms": round(slowest.wait_ms, 2),
+        },
     }
 
 
@@ -1036,7 +1043,7 @@ def main() -> None:
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {args.output}")
     if failed:
-        sys.exit("errors: some responses were not 200 (see above)")
+        sys.exit("errors: a response other than 200 or a cut-short export (see ERROR above)")
 
 
 if __name__ == "__main__":
