@@ -14,10 +14,10 @@ from pytest_django import Settings
 from members.models import Company, SearchChange
 from members.search import engine, index
 from members.search.documents import search_batch
-from members.search.engine import TextMatchCache
+from members.search.engine import Remembered, TextMatchCache
 from members.search.index import Snapshot, build, current_snapshot, flags_of
 from members.search.text import TextMatches
-from members.services import company_delete, company_save
+from members.services import company_delete, company_save, search_rebuild
 from tests.factories import (
     CapabilityFactory,
     CertificationFactory,
@@ -155,55 +155,80 @@ def test_a_new_day_rebuilds_in_the_background_while_the_old_index_serves(
     assert current_snapshot().size == 1
 
 
-def matches(size: int) -> TextMatches:
-    return TextMatches(np.arange(size, dtype=np.int64), np.zeros(size))
+def matches(size: int) -> Remembered:
+    return Remembered(TextMatches(np.arange(size, dtype=np.int64), np.zeros(size)), 1, "t")
 
 
 def test_remembered_text_matches_are_capped_in_bytes() -> None:
-    cache = TextMatchCache(max_bytes=matches(100).nbytes * 3)
+    cache = TextMatchCache(max_bytes=matches(100).matches.nbytes * 3)
     for n in range(5):
-        cache.put(("v1",), f"word{n}", matches(100))
+        cache.put(f"word{n}", matches(100))
     assert len(cache) == 3
     assert cache.nbytes <= cache.max_bytes
-    assert cache.get(("v1",), "word0") is None
-    assert cache.get(("v1",), "word4") is not None
-
-
-def test_remembered_text_matches_of_an_older_version_are_dropped() -> None:
-    cache = TextMatchCache(max_bytes=10_000_000)
-    cache.put(("v1",), "data", matches(10))
-    cache.put(("v2",), "cloud", matches(10))
-    assert len(cache) == 1
-    assert cache.get(("v1",), "data") is None
+    assert cache.get("word0") is None
+    assert cache.get("word4") is not None
 
 
 def test_a_result_too_big_to_remember_is_not_kept() -> None:
     cache = TextMatchCache(max_bytes=100)
-    cache.put(("v1",), "everything", matches(1000))
+    cache.put("everything", matches(1000))
     assert len(cache) == 0
 
 
-@pytest.mark.django_db
-def test_text_matches_are_remembered_until_the_directory_changes(
-    world: SearchWorld, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
+@pytest.fixture
+def text_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[int] | None]]:
+    """Every text query sent to the database: the text, and the companies it was limited to."""
+    calls: list[tuple[str, list[int] | None]] = []
     real = engine.backend
 
     class Counting:
         def __getattr__(self, name: str) -> object:
             return getattr(real(), name)
 
-        def matches(self, text: str, synonyms: object) -> TextMatches:
-            calls.append(text)
-            return real().matches(text, synonyms)  # type: ignore[arg-type]
+        def matches(self, text: str, synonyms: object, among: list[int] | None = None) -> object:
+            calls.append((text, None if among is None else list(among)))
+            return real().matches(text, synonyms, among)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "backend", Counting)
-    before = search("incident").total
+    return calls
+
+
+@pytest.mark.django_db
+def test_text_matches_are_remembered_while_nothing_changes(
+    world: SearchWorld, text_calls: list[tuple[str, list[int] | None]]
+) -> None:
+    search("incident")
     search("incident", region=["fife"])
-    assert calls == ["incident"]
+    assert text_calls == [("incident", None)]
+
+
+@pytest.mark.django_db
+def test_after_an_edit_only_the_edited_company_is_checked_again(
+    world: SearchWorld, text_calls: list[tuple[str, list[int] | None]]
+) -> None:
+    before = search("incident").total
     company = world.companies["soc"]
     company.summary = "Incident handling too."
     company_save(company=company)
     assert search("incident").total == before + 1
-    assert calls == ["incident", "incident"]
+    assert text_calls == [("incident", None), ("incident", [company.pk])]
+    company.summary = "Nothing of the sort."
+    company_save(company=company)
+    assert search("incident").total == before
+    found = {int(pk) for pk in search("incident").ordered_ids}
+    assert found == {int(pk) for pk in run_search_fresh("incident")}
+
+
+def run_search_fresh(text: str) -> np.ndarray:
+    """What the database says now, remembering nothing."""
+    return engine.backend().matches(text, engine.synonym_pairs()).ids
+
+
+@pytest.mark.django_db
+def test_a_rebuild_forgets_remembered_matches(
+    world: SearchWorld, text_calls: list[tuple[str, list[int] | None]]
+) -> None:
+    search("incident")
+    search_rebuild()
+    search("incident")
+    assert text_calls == [("incident", None), ("incident", None)]

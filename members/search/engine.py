@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -188,43 +188,43 @@ def _facet_views(
 # Remembered text matches -------------------------------------------------------------------------
 
 
-class TextMatchCache:
-    """Text matches per (snapshot version, text), least recently used out, capped in bytes.
+@dataclass(frozen=True)
+class Remembered:
+    """Text matches, and the change version (members.search.index) they are true for."""
 
-    Entries of older versions are dropped as soon as a newer version is seen: they can never be
-    asked for again.
-    """
+    matches: TextMatches
+    version: int
+    token: str
+
+
+class TextMatchCache:
+    """Remembered text matches per query, least recently used out, capped in bytes."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[object, ...], TextMatches] = OrderedDict()
+        self._entries: OrderedDict[Hashable, Remembered] = OrderedDict()
         self._bytes = 0
-        self._generation: tuple[object, ...] = ()
         self._lock = threading.Lock()
 
-    def get(self, generation: tuple[object, ...], text: str) -> TextMatches | None:
+    def get(self, key: Hashable) -> Remembered | None:
         with self._lock:
-            found = self._entries.get((*generation, text))
+            found = self._entries.get(key)
             if found is not None:
-                self._entries.move_to_end((*generation, text))
+                self._entries.move_to_end(key)
             return found
 
-    def put(self, generation: tuple[object, ...], text: str, matches: TextMatches) -> None:
-        if matches.nbytes > self.max_bytes:
-            return
+    def put(self, key: Hashable, remembered: Remembered) -> None:
         with self._lock:
-            if generation != self._generation:
-                self._entries.clear()
-                self._bytes = 0
-                self._generation = generation
-            key = (*generation, text)
-            if key in self._entries:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.matches.nbytes
+            if remembered.matches.nbytes > self.max_bytes:
                 return
-            self._entries[key] = matches
-            self._bytes += matches.nbytes
+            self._entries[key] = remembered
+            self._bytes += remembered.matches.nbytes
             while self._bytes > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
-                self._bytes -= dropped.nbytes
+                self._bytes -= dropped.matches.nbytes
 
     @property
     def nbytes(self) -> int:
@@ -238,13 +238,26 @@ _text_cache = TextMatchCache(settings.SEARCH_TEXT_CACHE_BYTES)
 
 
 def text_matches(text: str, snapshot: Snapshot, synonyms: Sequence[tuple[str, str]]) -> TextMatches:
-    """The text backend's matches, remembered while the directory is unchanged."""
-    generation = (snapshot.version, snapshot.token, snapshot.today)
-    found = _text_cache.get(generation, text)
-    if found is None:
-        found = backend().matches(text, synonyms)
-        _text_cache.put(generation, text, found)
-    return found
+    """The text backend's matches, remembered across requests and brought up to date.
+
+    Ranking a common word's matches is the costly part of a search, and buyers repeat their text
+    as they tick facets. When the directory has changed since, only the companies changed since
+    are checked again (one small query), so an edit a second does not make every word cold.
+    """
+    key = (text, tuple(synonyms))
+    found = _text_cache.get(key)
+    matches = None
+    if found is not None:
+        touched = snapshot.touched_since(found.version, found.token)
+        if touched == set():
+            return found.matches
+        if touched is not None:
+            ids = sorted(touched)
+            matches = found.matches.replaced(ids, backend().matches(text, synonyms, among=ids))
+    if matches is None:
+        matches = backend().matches(text, synonyms)
+    _text_cache.put(key, Remembered(matches, snapshot.version, snapshot.token))
+    return matches
 
 
 # The page's companies ----------------------------------------------------------------------------

@@ -48,6 +48,9 @@ SPARE_WORDS = 16
 MAX_PATCH_COMPANIES = 2000
 # Changes read per request; more pending than this means the process fell far behind.
 MAX_PENDING_CHANGES = 1000
+# Changes an index remembers, so that text matches remembered at an older version can be brought
+# up to date by re-checking only the companies changed since (members.search.engine).
+KEEP_RECENT_CHANGES = 256
 # SearchChange rows older than this are pruned; a process further behind rebuilds.
 KEEP_CHANGES_FOR = datetime.timedelta(days=2)
 
@@ -92,6 +95,15 @@ def letter_of(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Change:
+    version: int
+    token: str
+    company_ids: list[int]
+    taxonomy: bool
+    rebuild: bool
+
+
+@dataclass(frozen=True)
 class FacetRows:
     """One facet's options and, per option, the bitset of the companies holding it."""
 
@@ -123,6 +135,19 @@ class Snapshot:
     updated: np.ndarray  # by pk: updated_at as a timestamp
     updated_order: np.ndarray  # pks, most recently updated first
     letters: np.ndarray  # by pk: LETTER_CODES of the name's first letter
+    recent: tuple[Change, ...] = ()  # the last changes patched in, this version's last
+
+    def touched_since(self, version: int, token: str) -> set[int] | None:
+        """The companies changed since that version; None when this index cannot tell."""
+        if (version, token) == (self.version, self.token):
+            return set()
+        for position, change in enumerate(self.recent):
+            if (change.version, change.token) == (version, token):
+                later = self.recent[position + 1 :]
+                if any(c.rebuild for c in later):
+                    return None
+                return {pk for c in later for pk in c.company_ids}
+        return None
 
     @property
     def size(self) -> int:
@@ -242,20 +267,12 @@ def build(today: datetime.date | None = None) -> Snapshot:
         updated=updated,
         updated_order=_updated_order(ids, updated, np.arange(len(ids))),
         letters=letters,
+        recent=(Change(version, token, [], taxonomy=False, rebuild=False),),
     )
 
 
 def _updated_order(ids: np.ndarray, updated: np.ndarray, tie: np.ndarray) -> np.ndarray:
     return ids[np.lexsort((tie, -updated[ids]))]
-
-
-@dataclass(frozen=True)
-class Change:
-    version: int
-    token: str
-    company_ids: list[int]
-    taxonomy: bool
-    rebuild: bool
 
 
 def pending_changes(snapshot: Snapshot) -> list[Change] | None:
@@ -322,6 +339,7 @@ def patch(snapshot: Snapshot, changes: Sequence[Change]) -> Snapshot | None:
         updated=updated,
         updated_order=updated_order,
         letters=letters,
+        recent=(*snapshot.recent, *changes)[-KEEP_RECENT_CHANGES:],
     )
 
 

@@ -101,11 +101,26 @@ class TextMatches:
     def none(cls) -> TextMatches:
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0))
 
+    def replaced(self, company_ids: Sequence[int], fresh: TextMatches) -> TextMatches:
+        """These matches with what they said about these companies replaced by ``fresh``."""
+        keep = ~np.isin(self.ids, np.asarray(company_ids, dtype=np.int64))
+        return TextMatches(
+            np.concatenate([self.ids[keep], fresh.ids]),
+            np.concatenate([self.scores[keep], fresh.scores]),
+        )
+
 
 class TextBackend(Protocol):
     """How one kind of database searches, highlights and keeps its search documents."""
 
-    def matches(self, text: str, synonyms: Sequence[tuple[str, str]]) -> TextMatches: ...
+    def matches(
+        self,
+        text: str,
+        synonyms: Sequence[tuple[str, str]],
+        among: Sequence[int] | None = None,
+    ) -> TextMatches:
+        """The published companies the text matches (only ``among`` these ids, when given)."""
+        ...
 
     def marked_snippets(
         self, text: str, synonyms: Sequence[tuple[str, str]], company_ids: Sequence[int]
@@ -184,11 +199,11 @@ _MATCHES = """
 WITH query AS MATERIALIZED (SELECT {tsquery} AS q)
 SELECT
     (SELECT string_agg(company_id::text, ',') FROM members_searchdocument
-     WHERE document @@ (SELECT q FROM query)),
+     WHERE document @@ (SELECT q FROM query) {among}),
     (SELECT string_agg(company_id::text, ',') FROM members_searchdocument
-     WHERE ranking @@ (SELECT q FROM query)),
+     WHERE ranking @@ (SELECT q FROM query) {among}),
     (SELECT string_agg(company_id::text, ',') FROM members_searchdocument
-     WHERE name_vector @@ (SELECT q FROM query))
+     WHERE name_vector @@ (SELECT q FROM query) {among})
 """
 
 
@@ -216,19 +231,30 @@ def _gin_batched(cursor: CursorWrapper, many: bool) -> Iterator[None]:
         cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
 
 
-def _tsquery_sql(variants: Sequence[str]) -> tuple[str, list[str]]:
-    sql = " || ".join(f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)" for _ in variants)
-    return sql, list(variants)
+def _tsquery_sql(variants: Sequence[str]) -> tuple[str, dict[str, str]]:
+    """The query, each variant (the text as typed, its synonyms) OR-ed, as named parameters."""
+    params = {f"variant{n}": variant for n, variant in enumerate(variants)}
+    sql = " || ".join(f"websearch_to_tsquery('{SEARCH_CONFIG}', %({name})s)" for name in params)
+    return sql, params
 
 
 class PostgresText:
-    def matches(self, text: str, synonyms: Sequence[tuple[str, str]]) -> TextMatches:
+    def matches(
+        self,
+        text: str,
+        synonyms: Sequence[tuple[str, str]],
+        among: Sequence[int] | None = None,
+    ) -> TextMatches:
         variants = expand_synonyms(text, synonyms)
         if not variants:
             return TextMatches.none()
         tsquery, params = _tsquery_sql(variants)
+        among_sql = "" if among is None else "AND company_id = ANY(%(among)s)"
         with connection.cursor() as cursor:
-            cursor.execute(_MATCHES.format(tsquery=tsquery), params)
+            cursor.execute(
+                _MATCHES.format(tsquery=tsquery, among=among_sql),
+                {**params, "among": list(among or [])},
+            )
             everywhere, in_summary, in_name = cursor.fetchone()
         ids = ids_array(everywhere)
         scores = np.full(len(ids), ELSEWHERE)
@@ -250,9 +276,9 @@ class PostgresText:
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT company_id, ts_headline('{SEARCH_CONFIG}', text, {tsquery}, %s)"
-                " FROM members_searchdocument WHERE company_id = ANY(%s)",
-                [*params, options, ids],
+                f"SELECT company_id, ts_headline('{SEARCH_CONFIG}', text, {tsquery}, %(options)s)"
+                " FROM members_searchdocument WHERE company_id = ANY(%(ids)s)",
+                {**params, "options": options, "ids": ids},
             )
             return dict(cursor.fetchall())
 
@@ -283,7 +309,12 @@ class PostgresText:
 
 
 class PlainText:
-    def matches(self, text: str, synonyms: Sequence[tuple[str, str]]) -> TextMatches:
+    def matches(
+        self,
+        text: str,
+        synonyms: Sequence[tuple[str, str]],
+        among: Sequence[int] | None = None,
+    ) -> TextMatches:
         variants = [plain_words(variant) for variant in expand_synonyms(text, synonyms)]
         variants = [words for words in variants if words]
         if not variants:
@@ -291,6 +322,8 @@ class PlainText:
         found: set[int] = set()
         for words in variants:
             queryset = SearchDocument.objects.all()
+            if among is not None:
+                queryset = queryset.filter(company_id__in=list(among))
             for word in words:
                 queryset = queryset.filter(text__icontains=word)
             found.update(queryset.values_list("company_id", flat=True))
