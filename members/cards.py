@@ -12,7 +12,6 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -79,7 +78,7 @@ def company_cards(
     """Cards of the published companies among these ids, in the order given."""
     snapshot = snapshot or current_snapshot()
     ids = [int(pk) for pk in company_ids]
-    rows = Company.objects.published().filter(pk__in=ids).values_list(*COLUMNS, "last_verified_at")
+    rows = Company.objects.published().filter(pk__any=ids).values_list(*COLUMNS, "last_verified_at")
     by_id = {
         row[0]: CompanyCard(
             pk=row[0],
@@ -100,16 +99,7 @@ def company_cards(
 
 def _add_held(cards: list[CompanyCard], snapshot: Snapshot) -> None:
     """Fill each card's lists from the facet index's bitsets, in the options' order."""
-    ids = np.array([card.pk for card in cards if card.pk < snapshot.capacity], dtype=np.int64)
-    if not len(ids):
-        return
-    position = {int(pk): n for n, pk in enumerate(ids)}
-    shift = (ids & 63).astype(np.uint64)
+    ids = [card.pk for card in cards]
     for attribute, param in HELD.items():
-        rows = snapshot.facets[param]
-        held = (rows.bits[:, ids >> 6] >> shift) & np.uint64(1)  # (options, cards)
-        for card in cards:
-            column = position.get(card.pk)
-            if column is not None:
-                chosen = np.flatnonzero(held[:, column])
-                setattr(card, attribute, [rows.options[n].label for n in chosen])
+        for card, options in zip(cards, snapshot.held(param, ids), strict=True):
+            setattr(card, attribute, [option.label for option in options])

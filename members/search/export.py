@@ -52,24 +52,20 @@ class _Echo:
 
 
 def _facet_cells(
-    facet: Facet, snapshot: Snapshot, today: datetime.date, ids: Sequence[int]
+    facet: Facet, snapshot: Snapshot, today: datetime.date, ids: list[int]
 ) -> dict[int, str]:
+    """A facet's column for these companies: the labels of the options each holds (read from
+    the facet index, as the filters count them), or the facet's own detail (dates, lots)."""
     if facet.detail is not None:
         return {pk: "; ".join(texts) for pk, texts in facet.detail(today, ids).items()}
-    options = snapshot.options(facet.param)
-    position = {option.key: n for n, option in enumerate(options)}
-    held: dict[int, list[int]] = {}
-    for key, holders in facet.memberships(today, ids):
-        if key in position:
-            for pk in holders.tolist():
-                held.setdefault(pk, []).append(position[key])
-    return {pk: "; ".join(options[n].label for n in sorted(rows)) for pk, rows in held.items()}
+    held = snapshot.held(facet.param, ids)
+    return {pk: "; ".join(o.label for o in options) for pk, options in zip(ids, held, strict=True)}
 
 
 def _chunk_rows(ids: list[int], snapshot: Snapshot, profile_base: str) -> Iterator[list[str]]:
     """The rows of these companies, in this order, from a fixed number of queries."""
     today = timezone.localdate()
-    own = {row[0]: row for row in Company.objects.filter(pk__in=ids).values_list(*OWN_COLUMNS)}
+    own = {row[0]: row for row in Company.objects.filter(pk__any=ids).values_list(*OWN_COLUMNS)}
     facet_cells = [_facet_cells(facet, snapshot, today, ids) for facet in FACETS]
     for pk in ids:
         if pk not in own:
@@ -93,16 +89,16 @@ def stream_rows(
     profile_base: str,
     snapshot: Snapshot,
 ) -> Iterator[str]:
-    """The CSV text, a line at a time, reading companies a chunk at a time."""
+    """The CSV text, a chunk of companies at a time (one write to the client per chunk)."""
     writer = csv.writer(_Echo())
-    yield BOM
-    for row in preamble:
-        yield writer.writerow([neutralise(cell) for cell in row])
-    yield writer.writerow(COLUMNS)
+    head = [writer.writerow([neutralise(cell) for cell in row]) for row in preamble]
+    yield BOM + "".join(head) + writer.writerow(COLUMNS)
     for start in range(0, len(company_ids), CHUNK_SIZE):
         chunk = [int(pk) for pk in company_ids[start : start + CHUNK_SIZE]]
-        for cells in _chunk_rows(chunk, snapshot, profile_base):
-            yield writer.writerow([neutralise(cell) for cell in cells])
+        yield "".join(
+            writer.writerow([neutralise(cell) for cell in cells])
+            for cells in _chunk_rows(chunk, snapshot, profile_base)
+        )
 
 
 def export_filename(label: str, when: datetime.datetime) -> str:

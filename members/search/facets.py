@@ -76,7 +76,7 @@ def _rows(
     queryset: models.QuerySet, company_ids: Sequence[int] | None, field: str
 ) -> models.QuerySet:
     if company_ids is not None:
-        queryset = queryset.filter(**{f"{field}__in": list(company_ids)})
+        queryset = queryset.filter(**{f"{field}__any": list(company_ids)})
     return queryset
 
 
@@ -140,7 +140,7 @@ def _dated(name: str, date: datetime.date | None) -> str:
 def _certification_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[int, list[str]]:
     rows = (
         CompanyCertification.objects.current(today)
-        .filter(company_id__in=list(company_ids))
+        .filter(company_id__any=list(company_ids))
         .order_by("certification__position", "certification__name")
         .values_list("company_id", "certification__name", "valid_until")
     )
@@ -153,7 +153,7 @@ def _certification_detail(today: datetime.date, company_ids: Sequence[int]) -> d
 def _framework_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[int, list[str]]:
     rows = (
         CompanyFramework.objects.current(today)
-        .filter(company_id__in=list(company_ids))
+        .filter(company_id__any=list(company_ids))
         .order_by("framework__position", "framework__name", "lot")
         .values_list("company_id", "framework__name", "lot", "valid_until")
     )

@@ -183,6 +183,22 @@ class Snapshot:
         totals = np.bitwise_count(data.bits & within).sum(axis=1)
         return {option.key: int(total) for option, total in zip(data.options, totals, strict=True)}
 
+    def held(self, param: str, company_ids: Sequence[int]) -> list[list[Option]]:
+        """For each company, the options of this facet it holds, in the options' order."""
+        ids = np.asarray(company_ids, dtype=np.int64)
+        inside = ids < self.capacity
+        data = self.facets[param]
+        held = np.zeros((len(ids), len(data.options)), dtype=np.uint64)
+        shift = (ids[inside] & 63).astype(np.uint64)[:, None]
+        held[inside] = (data.bits[:, ids[inside] >> 6].T >> shift) & np.uint64(1)
+        companies, rows = np.nonzero(held)  # grouped by company, options in order
+        starts = np.searchsorted(companies, np.arange(len(ids) + 1))
+        options = data.options
+        return [
+            [options[row] for row in rows[start:end].tolist()]
+            for start, end in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True)
+        ]
+
     def in_name_order(self, selected: Bits) -> np.ndarray:
         flags = flags_of(selected)
         return self.name_order[flags[self.name_order]]
@@ -206,7 +222,7 @@ class Snapshot:
 def _company_rows(company_ids: Sequence[int] | None) -> list[tuple[int, str, datetime.datetime]]:
     queryset = Company.objects.published()
     if company_ids is not None:
-        queryset = queryset.filter(pk__in=list(company_ids))
+        queryset = queryset.filter(pk__any=list(company_ids))
     return list(queryset.values_list("pk", "name", "updated_at").iterator(5000))
 
 
@@ -318,14 +334,8 @@ def patch(snapshot: Snapshot, changes: Sequence[Change]) -> Snapshot | None:
     for pk, name, when in rows:
         updated[pk] = when.timestamp()
         letters[pk] = LETTER_CODES[letter_of(name)]
-    keep = snapshot.updated_order[~np.isin(snapshot.updated_order, touched)]
-    published_ids = np.asarray(published, dtype=np.int64)
     name_rank = _name_rank(name_order, words)
-    updated_order = _updated_order(
-        np.concatenate([published_ids, keep]),
-        updated,
-        np.concatenate([name_rank[published_ids], name_rank[keep]]),
-    )
+    updated_order = _patched_updated_order(snapshot, touched, published, updated, name_rank)
     return replace(
         snapshot,
         version=last.version,
@@ -382,13 +392,43 @@ def _patched_facets(
 def _patched_name_order(
     snapshot: Snapshot, touched: Sequence[int], rows: Sequence[tuple[int, str, datetime.datetime]]
 ) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    """The name order without the touched companies, then with the published ones put back.
+
+    Array deletes and inserts (no re-sort of every name): a patch stays a few milliseconds at
+    100,000 companies.
+    """
     gone = np.flatnonzero(np.isin(snapshot.name_order, touched))
     keys = list(snapshot.name_keys)
     for position in gone[::-1]:
         del keys[position]
-    for pk, name, _ in rows:
-        bisect.insort(keys, name_key(name, pk))
-    return np.fromiter((pk for _, pk in keys), dtype=np.int64, count=len(keys)), keys
+    order = np.delete(snapshot.name_order, gone)
+    arriving = sorted(name_key(name, pk) for pk, name, _ in rows)
+    positions = [bisect.bisect_left(keys, key) for key in arriving]
+    order = np.insert(order, positions, [pk for _, pk in arriving])
+    for position, key in sorted(zip(positions, arriving, strict=True), reverse=True):
+        keys.insert(position, key)
+    return order, keys
+
+
+def _patched_updated_order(
+    snapshot: Snapshot,
+    touched: Sequence[int],
+    published: Sequence[int],
+    updated: np.ndarray,
+    name_rank: np.ndarray,
+) -> np.ndarray:
+    """Most recently updated first, ties in name order, with the touched companies moved."""
+    order = snapshot.updated_order[~np.isin(snapshot.updated_order, touched)]
+    newest_first = -updated[order]
+    positions = []
+    for pk in published:
+        low = int(np.searchsorted(newest_first, -updated[pk], side="left"))
+        high = int(np.searchsorted(newest_first, -updated[pk], side="right"))
+        ties = name_rank[order[low:high]]
+        positions.append(low + int(np.searchsorted(ties, name_rank[pk])))
+    arriving = np.asarray(published, dtype=np.int64)
+    by_position = np.lexsort((name_rank[arriving], -updated[arriving], np.asarray(positions)))
+    return np.insert(order, np.asarray(positions)[by_position], arriving[by_position])
 
 
 # The process's current snapshot ------------------------------------------------------------------
