@@ -246,9 +246,9 @@ def popular_options() -> dict[str, list[str]]:
     options: dict[str, list[str]] = {}
     for facet in FACETS:
         counts: dict[str, int] = {o.key: 0 for o in facet.load_options()}
-        for _pk, key in facet.memberships(today, None):
+        for key, holders in facet.memberships(today, None):
             if key in counts:
-                counts[key] += 1
+                counts[key] += len(holders)
         options[facet.param] = sorted(counts, key=lambda key: -counts[key])
     return options
 

@@ -96,15 +96,30 @@ def test_staff_synonyms_expand_the_query(world: SearchWorld, query: str, expecte
     assert expected in names(query)
 
 
+def snippet_of(company: Company, text: str) -> str:
+    result = search(text)
+    found = page_cards(result, result.page_ids(0, 50), current_snapshot())
+    return next(str(card.snippet) for card in found if card.pk == company.pk)
+
+
 def test_snippet_highlights_the_match_and_escapes_company_text(world: SearchWorld) -> None:
     company = world.companies["cables"]
-    company.summary = "We lay <b onclick=x>cables</b> & fibre <script>alert('x')</script>"
+    company.description = "We lay <b onclick=x>cables</b> & fibre <script>alert('x')</script>"
     company_save(company=company)
-    result = search("cables")
-    found = page_cards(result, result.page_ids(0, 1), current_snapshot())
-    assert "<mark>cables</mark>" in found[0].snippet
-    assert "<b" not in found[0].snippet
-    assert "<script" not in found[0].snippet
+    snippet = snippet_of(company, "cables")
+    assert "<mark>cables</mark>" in snippet
+    assert "<b" not in snippet
+    assert "<script" not in snippet
+
+
+def test_a_match_in_a_case_study_is_shown_where_it_is(world: SearchWorld) -> None:
+    snippet = snippet_of(world.companies["responder"], "ransomware")
+    assert "<mark>Ransomware</mark> recovery" in snippet
+
+
+def test_no_snippet_repeats_what_the_card_shows(world: SearchWorld) -> None:
+    # "Watchtower" is the name, on the card already: nothing more to show.
+    assert snippet_of(world.companies["soc"], "watchtower") == ""
 
 
 def test_highlighting_escapes_everything_but_its_own_marks() -> None:

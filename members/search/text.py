@@ -125,7 +125,8 @@ class TextBackend(Protocol):
     def marked_snippets(
         self, text: str, synonyms: Sequence[tuple[str, str]], company_ids: Sequence[int]
     ) -> dict[int, str]:
-        """Where the text matched in each company's searchable text, marked."""
+        """Where the text matched in what a card does not show (description, case studies),
+        marked; a company whose text matched only in what the card shows gets none."""
         ...
 
     def closest_term(self, word: str) -> str | None: ...
@@ -276,11 +277,13 @@ class PostgresText:
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT company_id, ts_headline('{SEARCH_CONFIG}', text, {tsquery}, %(options)s)"
-                " FROM members_searchdocument WHERE company_id = ANY(%(ids)s)",
+                f"SELECT c.id, ts_headline('{SEARCH_CONFIG}', c.description || ' ' || coalesce(("
+                "    SELECT string_agg(cs.title || '. ' || cs.client || '. ' || cs.summary, ' ')"
+                "    FROM members_casestudy cs WHERE cs.company_id = c.id), ''),"
+                f" {tsquery}, %(options)s) FROM members_company c WHERE c.id = ANY(%(ids)s)",
                 {**params, "options": options, "ids": ids},
             )
-            return dict(cursor.fetchall())
+            return {pk: marked for pk, marked in cursor.fetchall() if MARK_START in marked}
 
     def closest_term(self, word: str) -> str | None:
         with connection.cursor() as cursor:
@@ -334,8 +337,16 @@ class PlainText:
         self, text: str, synonyms: Sequence[tuple[str, str]], company_ids: Sequence[int]
     ) -> dict[int, str]:
         words = [w for variant in expand_synonyms(text, synonyms) for w in plain_words(variant)]
-        texts = SearchDocument.objects.filter(company_id__in=list(company_ids))
-        return {pk: marked_excerpt(text, words) for pk, text in texts.values_list("pk", "text")}
+        companies = Company.objects.filter(pk__any=list(company_ids)).prefetch_related(
+            "case_studies"
+        )
+        snippets = {}
+        for company in companies:
+            studies = [f"{s.title}. {s.client}. {s.summary}" for s in company.case_studies.all()]
+            marked = marked_excerpt(" ".join([company.description, *studies]), words)
+            if marked:
+                snippets[company.pk] = marked
+        return snippets
 
     def closest_term(self, word: str) -> str | None:
         terms = SearchTerm.objects.filter(term__startswith=word[:1]).values_list("term", flat=True)
