@@ -104,6 +104,7 @@ def snippet_of(company: Company, text: str) -> str:
 
 def test_snippet_highlights_the_match_and_escapes_company_text(world: SearchWorld) -> None:
     company = world.companies["cables"]
+    company.summary = "Groundworks for depots."  # the match is only in the description
     company.description = "We lay <b onclick=x>cables</b> & fibre <script>alert('x')</script>"
     company_save(company=company)
     snippet = snippet_of(company, "cables")
@@ -118,8 +119,9 @@ def test_a_match_in_a_case_study_is_shown_where_it_is(world: SearchWorld) -> Non
 
 
 def test_no_snippet_repeats_what_the_card_shows(world: SearchWorld) -> None:
-    # "Watchtower" is the name, on the card already: nothing more to show.
+    # "Watchtower" is the name, "cables" in the summary: on the card already.
     assert snippet_of(world.companies["soc"], "watchtower") == ""
+    assert snippet_of(world.companies["cables"], "cables") == ""
 
 
 def test_highlighting_escapes_everything_but_its_own_marks() -> None:

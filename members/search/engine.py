@@ -22,7 +22,13 @@ from members.search.facets import FACETS
 from members.search.forms import SearchParams
 from members.search.highlight import highlighted
 from members.search.index import Bits, Snapshot, current_snapshot, popcount
-from members.search.text import TextMatches, backend, suggest_spelling, synonym_pairs
+from members.search.text import (
+    ELSEWHERE,
+    TextMatches,
+    backend,
+    suggest_spelling,
+    synonym_pairs,
+)
 
 
 @dataclass
@@ -97,9 +103,17 @@ class SearchResult:
     corrected_from: str = ""
     suggestion: str = ""
     synonyms: list[tuple[str, str]] = field(default_factory=list)
+    matches: TextMatches | None = None
 
     def page_ids(self, offset: int, limit: int) -> list[int]:
         return [int(pk) for pk in self.ordered_ids[offset : offset + limit]]
+
+    def matched_out_of_sight(self, company_id: int) -> bool:
+        """Whether the text matched this company only where its card does not show it."""
+        if self.matches is None:
+            return False
+        found = self.matches.scores[self.matches.ids == company_id]
+        return bool(len(found)) and float(found[0]) <= ELSEWHERE
 
     @property
     def facet_counts(self) -> dict[str, dict[str, int]]:
@@ -112,7 +126,7 @@ def run_search(params: SearchParams, snapshot: Snapshot | None = None) -> Search
     synonyms = synonym_pairs() if params.text else []
     result = _run(params, params.text, snapshot, synonyms)
     if result.total == 0 and params.text:
-        suggestion = suggest_spelling(params.text)
+        suggestion = remembered_suggestion(params.text, snapshot)
         if suggestion:
             corrected = _run(params, suggestion, snapshot, synonyms)
             if corrected.total:
@@ -155,6 +169,7 @@ def _run(
         facets=_facet_views(params, snapshot, base, masks),
         text=text,
         synonyms=synonyms,
+        matches=matches,
     )
 
 
@@ -260,16 +275,37 @@ def text_matches(text: str, snapshot: Snapshot, synonyms: Sequence[tuple[str, st
     return matches
 
 
+_suggestions: OrderedDict[tuple[str, int, str], str | None] = OrderedDict()
+SUGGESTIONS_KEPT = 1000
+_suggestions_lock = threading.Lock()
+
+
+def remembered_suggestion(text: str, snapshot: Snapshot) -> str | None:
+    """suggest_spelling(text), remembered while the directory is unchanged (a few queries)."""
+    key = (text, snapshot.version, snapshot.token)
+    with _suggestions_lock:
+        if key in _suggestions:
+            return _suggestions[key]
+    suggestion = suggest_spelling(text)
+    with _suggestions_lock:
+        _suggestions[key] = suggestion
+        while len(_suggestions) > SUGGESTIONS_KEPT:
+            _suggestions.popitem(last=False)
+    return suggestion
+
+
 # The page's companies ----------------------------------------------------------------------------
 
 
 def page_cards(
     result: SearchResult, company_ids: Iterable[int], snapshot: Snapshot
 ) -> list[CompanyCard]:
-    """One page of results as cards, each with ``snippet`` (where the text matched)."""
+    """One page of results as cards; a card whose match the card itself does not show (it is in
+    the description or a case study) gets ``snippet``, where the text matched."""
     cards = company_cards(company_ids, snapshot)
-    if result.text and cards:
-        marked = backend().marked_snippets(result.text, result.synonyms, [c.pk for c in cards])
+    hidden = [card.pk for card in cards if result.matched_out_of_sight(card.pk)]
+    if hidden:
+        marked = backend().marked_snippets(result.text, result.synonyms, hidden)
         for card in cards:
             card.snippet = highlighted(marked.get(card.pk, ""))
     return cards

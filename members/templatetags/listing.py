@@ -128,7 +128,7 @@ def _card(card: CompanyCard, profile_url: str, shortlisted: object) -> str:
         else ""
     )
     return (
-        f'<article class="card company-card"><div class="company-card__head">{logo}<div><h3>'
+        f'<article class="company-card"><div class="company-card__head">{logo}<div><h3>'
         f'<a href="{e(profile_url)}">{e(card.name)}</a></h3>\n<p class="company-card__badges">'
         f"{sme}{e(card.region)}</p></div></div>\n<p>{e(card.summary)}</p>\n{snippet}"
         f"<dl>{_facts(card)}</dl>\n"
@@ -155,7 +155,7 @@ def facet_options(param: str, options: Iterable[FacetOptionView]) -> SafeString:
     unless ticked (static/js/search.js updates the same markup after an htmx search)."""
     name = e(param)
     return mark_safe(  # noqa: S308 - built from e() values
-        "\n".join(
+        "".join(
             f'<label{"" if option.shown else " hidden"}><input type="checkbox" name="{name}"'
             f' value="{e(option.key)}"{" checked" if option.selected else ""}>'
             f" {e(option.label)} <small>({int(option.count)})</small></label>"

@@ -44,6 +44,11 @@
       });
       details.hidden = shown === 0;
       var selected = details.querySelector(".facet__selected");
+      if (ticked && !selected) {
+        selected = document.createElement("span");
+        selected.className = "facet__selected";
+        details.querySelector("summary").append(" ", selected);
+      }
       if (selected) {
         setText(selected, ticked + " selected");
         selected.hidden = ticked === 0;
