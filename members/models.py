@@ -137,13 +137,6 @@ class CompanyQuerySet(models.QuerySet):
     def in_cluster(self, cluster: Cluster) -> CompanyQuerySet:
         return self.filter(clusters=cluster)
 
-    def matching_text(self, text: str) -> CompanyQuerySet:
-        """Every word must appear in the name or the summary (the simple, portable filter)."""
-        qs = self
-        for word in text.split()[:20]:
-            qs = qs.filter(Q(name__icontains=word) | Q(summary__icontains=word))
-        return qs
-
     def editable_by(self, user: AbstractBaseUser) -> CompanyQuerySet:
         if not user.is_authenticated:
             return self.none()

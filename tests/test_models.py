@@ -219,12 +219,6 @@ def test_published_returns_only_published_companies() -> None:
     assert list(Company.objects.published()) == [published]
 
 
-def test_matching_text_needs_every_word_in_the_name_or_summary() -> None:
-    both = CompanyFactory(name="Thistle Secure", summary="Incident response for councils.")
-    CompanyFactory(name="Thistle Data", summary="Dashboards.")
-    assert list(Company.objects.matching_text("thistle INCIDENT")) == [both]
-
-
 def test_inactive_clusters_are_not_active() -> None:
     active = ClusterFactory(is_active=True)
     ClusterFactory(is_active=False)
