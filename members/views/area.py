@@ -1,22 +1,24 @@
 """The member area: a signed-in member's companies, and everything they may change of them.
 
-Every view that takes a company loads it through ``member_company``, which finds it only among
-the signed-in user's memberships: another company's address is a 404 whatever the view or
-method, so a forgotten check is impossible rather than unlikely (tests/test_member_access.py
-walks every URL here with a second user).
+Every view that takes a company is a ``member_view``: it loads the company through
+``member_company``, which finds it only among the signed-in user's memberships, before it looks
+at anything else. Another company's address is a 404 whatever the view or method, so a
+forgotten check is impossible rather than unlikely (tests/test_member_access.py walks every URL
+here with a second user).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
 
 from members import services
 from members.completeness import completeness
@@ -45,6 +47,27 @@ def member_company(request: HttpRequest, slug: str, *, owner: bool = False) -> C
     return membership
 
 
+MemberView = Callable[..., HttpResponse]
+
+
+def member_view(*methods: str, owner: bool = False) -> Callable[[MemberView], MemberView]:
+    """A view of one of the member's companies: signed in, then the company (a 404 if it is not
+    theirs, whatever the method), then the method. The view gets the membership."""
+
+    def decorate(view: MemberView) -> MemberView:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+            membership = member_company(request, slug, owner=owner)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            return view(request, membership, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def _link_base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
@@ -68,19 +91,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "members/area/dashboard.html", {"rows": rows})
 
 
-@login_required
-@require_POST
-def confirm(request: HttpRequest, slug: str) -> HttpResponse:
-    company = member_company(request, slug).company
+@member_view("POST")
+def confirm(request: HttpRequest, membership: CompanyMembership) -> HttpResponse:
+    company = membership.company
     services.company_confirm(company=company)
     messages.success(request, f"Thank you: {company.name} is confirmed as correct today.")
     return redirect("area:dashboard")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    company = member_company(request, slug).company
+@member_view("GET", "POST")
+def profile(request: HttpRequest, membership: CompanyMembership) -> HttpResponse:
+    company = membership.company
     version = services.company_version(company)
     form = ProfileForm(request.POST or None, instance=company, initial={"version": version})
     if request.method == "POST" and form.is_valid():
@@ -130,10 +151,9 @@ PARTS: dict[str, tuple[Any, str, str]] = {  # the formset class, its title, one 
 }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def parts(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    company = member_company(request, slug).company
+@member_view("GET", "POST")
+def parts(request: HttpRequest, membership: CompanyMembership, kind: str) -> HttpResponse:
+    company = membership.company
     formset_class, title, noun = PARTS[kind]
     formset: VersionedFormSet = formset_class(
         request.POST or None,
@@ -160,15 +180,14 @@ def parts(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return render(request, "members/area/parts.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def team(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = member_company(request, slug)
+@member_view("GET", "POST")
+def team(request: HttpRequest, membership: CompanyMembership) -> HttpResponse:
     company = membership.company
     members = list(company.memberships.select_related("user").order_by("user__email"))
     form = InviteForm(request.POST or None, members=[m.user.email for m in members])
     if request.method == "POST":
-        member_company(request, slug, owner=True)
+        if membership.role != CompanyMembership.Role.OWNER:
+            raise PermissionDenied("Only an owner of the company can invite people.")
         if form.is_valid():
             services.invitation_create(
                 company=company,
@@ -187,10 +206,11 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "members/area/team.html", context)
 
 
-@login_required
-@require_POST
-def remove_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    company = member_company(request, slug, owner=True).company
+@member_view("POST", owner=True)
+def remove_member(
+    request: HttpRequest, membership: CompanyMembership, membership_id: int
+) -> HttpResponse:
+    company = membership.company
     leaving = get_object_or_404(company.memberships.select_related("user"), pk=membership_id)
     try:
         services.membership_remove(membership=leaving)
