@@ -114,18 +114,26 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
     list_display = [
         "name",
         "status",
+        "possible_duplicate_of",
         "region",
         "employee_band",
         "last_verified_at",
         "updated_at",
     ]
     list_filter = ["status", "clusters", "region", "employee_band", "last_verified_at"]
-    list_select_related = ["region"]
-    search_fields = ["name", "slug", "summary", "companies_house_number", "contact_email"]
+    list_select_related = ["region", "possible_duplicate_of"]
+    search_fields = [
+        "name",
+        "slug",
+        "summary",
+        "companies_house_number",
+        "contact_email",
+        "applicant_email",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["region", "capabilities", "clusters", "sectors"]
     date_hierarchy = "updated_at"
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "possible_duplicate_of"]
     inlines = [
         CompanyCertificationInline,
         CompanyFrameworkInline,
@@ -164,6 +172,8 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
             "Verification",
             {"fields": ["last_verified_at", "last_confirmed_at", "created_at", "updated_at"]},
         ),
+        # Filled in when a company applies on the site; the duplicate is flagged, never merged.
+        ("Application", {"fields": ["applicant_email", "possible_duplicate_of"]}),
     ]
 
     actions = ["approve_applications", "invite_contacts_as_owners"]

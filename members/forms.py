@@ -140,6 +140,15 @@ class ApplicationForm(CapabilitiesInClusters):
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_companies_house_number(self) -> str:
+        number: str = self.cleaned_data["companies_house_number"].strip().upper()
+        if number and Company.objects.filter(companies_house_number=number).exists():
+            raise ValidationError(
+                "A company with this Companies House number is already in the directory. If it "
+                "is yours, email the cluster staff and they will invite you to keep it up to date."
+            )
+        return number
+
     def is_robot(self) -> bool:
         return bool(self.data.get("website_url"))
 

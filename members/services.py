@@ -355,16 +355,18 @@ def invitation_create(
     ``link_base`` is the site's address (scheme and host) the link in the email starts with.
     """
     token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=User.objects.normalize_email(email).lower(),
-        company=company,
-        role=role,
-        token_hash=token_hash(token),
-        expires_at=timezone.now() + INVITATION_LIFETIME,
-        invited_by=invited_by,
-    )
-    link = link_base.rstrip("/") + reverse("area:invitation", kwargs={"token": token})
-    transaction.on_commit(partial(emails.send_invitation, invitation, link))
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=User.objects.normalize_email(email).lower(),
+            company=company,
+            role=role,
+            token_hash=token_hash(token),
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+            invited_by=invited_by,
+        )
+        link = link_base.rstrip("/") + reverse("area:invitation", kwargs={"token": token})
+        # Only once the invitation is saved for good: never a link that leads nowhere.
+        transaction.on_commit(partial(emails.send_invitation, invitation, link))
     return invitation
 
 
@@ -465,31 +467,30 @@ def unique_slug(name: str) -> str:
     return slug
 
 
-SIMILAR_NAME = 0.8  # difflib's ratio (SQLite)
-SIMILAR_NAME_TRIGRAMS = 0.6  # pg_trgm's similarity (PostgreSQL)
+SIMILAR_NAME = 0.8  # difflib's ratio of the names without legal words ("Ltd", "Limited", ...)
 
 
 def probable_duplicate(company: Company) -> Company | None:
-    """A company already listed with the same Companies House number or a very similar name."""
+    """A company already in the directory with a very similar name. (The same Companies House
+    number cannot be saved twice; the application form says so.)
+
+    One rule decides on both databases: the names' ratio once legal words are set aside. On
+    PostgreSQL the trigram index first narrows 100,000 names to a few candidates.
+    """
     others = Company.objects.exclude(pk=company.pk) if company.pk else Company.objects.all()
-    if company.companies_house_number:
-        same = others.filter(companies_house_number=company.companies_house_number).first()
-        if same:
-            return same
-    if connection.vendor == "postgresql":  # pg_trgm, with the name's trigram index
-        return (
-            others.annotate(similarity=TrigramSimilarity("name", company.name))
-            .filter(similarity__gte=SIMILAR_NAME_TRIGRAMS)
-            .order_by("-similarity")
-            .first()
+    if connection.vendor == "postgresql":
+        others = (  # "%" (trigram_similar) is what the index serves; its threshold is 0.3
+            others.filter(name__trigram_similar=company.name)
+            .annotate(similarity=TrigramSimilarity("name", company.name))
+            .order_by("-similarity")[:50]
         )
     wanted = _comparable_name(company.name)
-    for other in others.only("pk", "name").iterator(2000):
-        if difflib.SequenceMatcher(None, wanted, _comparable_name(other.name)).ratio() >= (
-            SIMILAR_NAME
-        ):
-            return other
-    return None
+    best, best_ratio = None, SIMILAR_NAME
+    for other in others.only("pk", "name"):
+        ratio = difflib.SequenceMatcher(None, wanted, _comparable_name(other.name)).ratio()
+        if ratio >= best_ratio:
+            best, best_ratio = other, ratio
+    return best
 
 
 LEGAL_WORDS = re.compile(r"\b(ltd|limited|plc|llp|group|uk|scotland)\b\.?", re.IGNORECASE)

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from members.models import Company, User
+from members import services
+from members.completeness import completeness
+from members.models import Company, CompanyMembership, User
 from members.services import company_save, company_version
-from tests.factories import CapabilityFactory, ClusterFactory
+from tests.factories import (
+    CapabilityFactory,
+    CaseStudyFactory,
+    CertificationFactory,
+    ClusterFactory,
+    CompanyCertificationFactory,
+    CompanyFactory,
+)
 from tests.search_data import search
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +191,51 @@ def test_the_dashboard_lists_what_is_missing(
     html = member_client.get(reverse("area:dashboard")).text
     assert "Add a case study" in html
     assert "% complete" in html
+
+
+def test_completeness_names_lapsing_certificates_and_an_old_confirmation(
+    member_company: Company,
+) -> None:
+    today = timezone.localdate()
+    CompanyCertificationFactory(
+        company=member_company,
+        certification=CertificationFactory(name="Cyber Essentials", slug="cyber-essentials"),
+        valid_until=today + datetime.timedelta(days=20),
+    )
+    member_company.last_confirmed_at = timezone.now() - datetime.timedelta(days=400)
+    member_company.save()
+    checks = {check.label: check for check in completeness(member_company).checks}
+    lapsing = checks["Certificates current for at least 60 more days"]
+    assert not lapsing.done
+    assert f"Cyber Essentials (expires {today + datetime.timedelta(days=20):%-d %B %Y})" in (
+        lapsing.fix
+    )
+    assert not checks["Confirmed as correct in the last 12 months"].done
+
+    services.company_confirm(company=member_company)
+    CaseStudyFactory(company=member_company)
+    result = completeness(Company.objects.get(pk=member_company.pk))
+    assert [check.label for check in result.missing] == [
+        "A summary of at least 80 characters",  # the fixture's is 75
+        "Certificates current for at least 60 more days",
+    ]
+    assert result.score == 60
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_companies(
+    member_client: Client, member: User, django_assert_max_num_queries: Any
+) -> None:
+    def add_company(number: int) -> None:
+        company = CompanyFactory(slug=f"also-mine-{number}")
+        CaseStudyFactory(company=company)
+        CompanyCertificationFactory(company=company)
+        CompanyMembership.objects.create(user=member, company=company, role="editor")
+
+    add_company(1)
+    with CaptureQueriesContext(connection) as one:
+        member_client.get(reverse("area:dashboard"))
+    for number in range(2, 7):
+        add_company(number)
+    with django_assert_max_num_queries(len(one)):
+        html = member_client.get(reverse("area:dashboard")).text
+    assert html.count("% complete") == 7
