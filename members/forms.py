@@ -57,6 +57,11 @@ def grouped_capabilities() -> list[tuple[str, list[tuple[int, str]]]]:
     return list(groups.items())
 
 
+# Text, not type=url: a mistyped address is sent back in the field to correct, and a type=url
+# input whose value is not a URL is invalid HTML. The keyboard still offers "/" and ".com".
+WEBSITE_INPUT = forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"})
+
+
 class CapabilitiesInClusters(forms.ModelForm):
     """Clusters as checkboxes, capabilities as checkboxes grouped by cluster, and the rule that
     every capability belongs to one of the chosen clusters."""
@@ -105,7 +110,9 @@ class ProfileForm(CapabilitiesInClusters):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 8}),
+            "website": WEBSITE_INPUT,
         }
+        labels = {"name": "Company name"}
 
     @property
     def commitment_fields(self) -> list[forms.BoundField]:
@@ -138,7 +145,8 @@ class ApplicationForm(CapabilitiesInClusters):
             "clusters",
             "capabilities",
         ]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "website": WEBSITE_INPUT}
+        labels = {"name": "Company name"}
 
     def clean_companies_house_number(self) -> str:
         number: str = self.cleaned_data["companies_house_number"].strip().upper()
@@ -154,7 +162,13 @@ class ApplicationForm(CapabilitiesInClusters):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO (2027-06-30) whatever the site's
+    locale: a type=date input shows nothing for "30/06/2027", and saving would then clear it."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class VersionedFormSet(forms.BaseInlineFormSet):

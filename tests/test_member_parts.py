@@ -14,6 +14,7 @@ from clusters.models import Certification, Framework
 from members.models import CaseStudy, Company, CompanyCertification, CompanyFramework, add_months
 from members.services import company_save, company_version
 from tests.factories import CaseStudyFactory, CertificationFactory, FrameworkFactory
+from tests.forms_as_sent import form_as_sent
 from tests.search_data import search
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,19 @@ def test_a_bad_date_is_a_form_error_not_a_crash(
     response = post_certificate(member_client, member_company, cyber_essentials, "31/02/2026")
     assert response.status_code == 200
     assert "Enter a valid date." in response.text
+
+
+def test_saving_the_form_as_shown_keeps_every_date(
+    member_client: Client, member_company: Company, cyber_essentials: Certification
+) -> None:
+    """What the page shows is what it sends back: a date field shown empty would be cleared."""
+    expiry = timezone.localdate() + datetime.timedelta(days=200)
+    CompanyCertification.objects.create(
+        company=member_company, certification=cyber_essentials, valid_until=expiry
+    )
+    url = reverse("area:certifications", args=[member_company.slug])
+    page = member_client.get(url).content.decode()
+    assert f'value="{expiry.isoformat()}"' in page
+    response = member_client.post(url, form_as_sent(page))
+    assert response.status_code == 302
+    assert CompanyCertification.objects.get().valid_until == expiry

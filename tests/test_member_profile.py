@@ -23,7 +23,9 @@ from tests.factories import (
     ClusterFactory,
     CompanyCertificationFactory,
     CompanyFactory,
+    UserFactory,
 )
+from tests.forms_as_sent import form_as_sent
 from tests.search_data import search
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +241,20 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_companies(
     with django_assert_max_num_queries(len(one)):
         html = member_client.get(reverse("area:dashboard")).text
     assert html.count("% complete") == 7
+
+
+def test_saving_the_profile_as_shown_changes_nothing(
+    client: Client, company_with_profile: Company
+) -> None:
+    owner = UserFactory(email="owner@heather-data.example")
+    CompanyMembership.objects.create(user=owner, company=company_with_profile, role="owner")
+    client.force_login(owner)
+    before = Company.objects.get(pk=company_with_profile.pk)
+    page = client.get(url(company_with_profile)).content.decode()
+    assert client.post(url(company_with_profile), form_as_sent(page)).status_code == 302
+    after = Company.objects.get(pk=company_with_profile.pk)
+    for field in ["name", "summary", "description", "website", "region_id", "employee_band"]:
+        assert getattr(after, field) == getattr(before, field), field
+    assert set(after.capabilities.all()) == set(before.capabilities.all())
+    assert set(after.sectors.all()) == set(before.sectors.all())
+    assert after.fair_work_first and after.pays_real_living_wage
