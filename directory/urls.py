@@ -23,6 +23,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("companies/", include("members.urls")),
     path("shortlist/", include("members.urls_shortlist")),
+    path("members/", include("members.urls_area")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
