@@ -243,7 +243,9 @@ STORAGES = {
         )
     },
 }
-# Uploads larger than this are refused before they reach a form (logos are small).
+# A request body larger than this, files aside, is refused before it reaches a form. Files are
+# not counted: one over FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file, and
+# members.logos refuses logos over 2 MB. Capping whole request bodies is the proxy's job.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
