@@ -10,12 +10,12 @@ export UV_PYTHON_DOWNLOADS := never
 help:
 	@echo "make run        set up, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
 	@echo "make test       the whole suite on SQLite, then on PostgreSQL when reachable"
-	@echo "                (installs chromium and java first if missing: see make system-deps)"
+	@echo "                (installs chromium, java and caddy first if missing: see make system-deps)"
 	@echo "make bench      search benchmark on PostgreSQL (2,000 and 100,000 companies)"
 	@echo "make lint       ruff check, ruff format --check and mypy"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make install    install uv if missing, then the locked dependencies into .venv"
-	@echo "make system-deps  chromium and java for the browser tests, apt-get installed if missing"
+	@echo "make system-deps  chromium, java (browser tests) and caddy (proxy tests), apt-get installed"
 	@echo "make superuser  create a staff account in the local database"
 
 install:
@@ -25,7 +25,8 @@ install:
 
 sync: install
 
-# Chromium and Java for the browser tests (scripts/test.sh runs this too; SKIP_SYSTEM_DEPS=1 skips).
+# Chromium and Java for the browser tests, caddy for the proxy tests (scripts/test.sh runs this too;
+# SKIP_SYSTEM_DEPS=1 skips).
 system-deps:
 	scripts/system_deps.sh
 
@@ -35,7 +36,7 @@ run: install
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# scripts/test.sh first runs scripts/system_deps.sh, unless PYTEST_ARGS deselect the browser tests.
+# scripts/test.sh first runs scripts/system_deps.sh, for the tests PYTEST_ARGS do not deselect.
 test: install
 	scripts/test.sh $(PYTEST_ARGS)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -142,8 +143,98 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+
+def media_storage() -> dict[str, Any]:
+    """Where uploaded media (logos) go: MEDIA_ROOT on this host, or an S3-compatible bucket.
+
+    One host keeps them in MEDIA_ROOT, and the reverse proxy serves /media/ from it
+    (deploy/Caddyfile). Several app hosts share no disk, so they need ``MEDIA_STORAGE=s3``.
+    A half-configured bucket stops start-up: it would otherwise fail at the first upload, or
+    quietly leave media on one host's disk.
+    """
+    kind = env_str("MEDIA_STORAGE", "filesystem")
+    if kind == "s3":
+        return s3_storage()
+    if kind != "filesystem":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {kind!r}")
+    stray = [name for name in S3_ONLY_VARIABLES if env_str(name)]
+    if stray:
+        raise ImproperlyConfigured(
+            f"{', '.join(stray)} only apply to MEDIA_STORAGE=s3, which is not set: set it to "
+            "store media in the bucket, or unset them."
+        )
+    return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def s3_storage() -> dict[str, Any]:
+    bucket, region = env_str("AWS_STORAGE_BUCKET_NAME"), env_str("AWS_S3_REGION_NAME")
+    endpoint, domain = env_str("AWS_S3_ENDPOINT_URL"), env_str("AWS_S3_CUSTOM_DOMAIN")
+    access_key, secret_key = env_str("AWS_ACCESS_KEY_ID"), env_str("AWS_SECRET_ACCESS_KEY")
+    addressing = env_str("AWS_S3_ADDRESSING_STYLE")
+    valid_endpoint = not endpoint or endpoint.startswith(("https://", "http://"))
+    problems = [
+        (
+            not bucket or not region,
+            "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME and AWS_S3_REGION_NAME (and "
+            "AWS_S3_ENDPOINT_URL for a provider other than AWS).",
+        ),
+        (not valid_endpoint, f"AWS_S3_ENDPOINT_URL must be an http(s) URL, not {endpoint!r}"),
+        (
+            bool(access_key) != bool(secret_key),
+            "Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (boto3 then finds "
+            "credentials itself, e.g. the instance's role).",
+        ),
+        ("/" in domain, f"AWS_S3_CUSTOM_DOMAIN is a host name (media.example.org), not {domain!r}"),
+        (
+            addressing not in {"", "path", "virtual"},
+            f"AWS_S3_ADDRESSING_STYLE must be path or virtual, not {addressing!r}",
+        ),
+    ]
+    for failed, message in problems:
+        if failed:
+            raise ImproperlyConfigured(message)
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "region_name": region,
+            "endpoint_url": endpoint or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "addressing_style": addressing or None,
+            "signature_version": "s3v4",
+            # Objects get no ACL of their own: the bucket's policy alone says who may read, and
+            # nothing here can make an object public-write (or public at all).
+            "default_acl": None,
+            # Logos are public on every profile. With a custom domain (a CDN, or a bucket policy
+            # that lets anyone read), URLs are plain and cacheable; without one the bucket stays
+            # private and each URL is signed, valid for AWS_QUERYSTRING_EXPIRE seconds.
+            "custom_domain": domain or None,
+            "querystring_auth": not domain,
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            "file_overwrite": False,  # a save never replaces an object; a taken name gets a suffix
+            "object_parameters": {
+                # The Content-Type follows the extension, which prepare_logo sets from the format.
+                "CacheControl": "public, max-age=31536000, immutable",
+                # A bucket cannot send nosniff or a CSP: a browser that opens an object directly
+                # saves it instead of rendering it. <img> ignores this header.
+                "ContentDisposition": "attachment",
+            },
+        },
+    }
+
+
+# Variables that only mean something with MEDIA_STORAGE=s3 (credentials may serve other uses).
+S3_ONLY_VARIABLES = (
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_S3_REGION_NAME",
+    "AWS_S3_CUSTOM_DOMAIN",
+)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -152,7 +243,9 @@ STORAGES = {
         )
     },
 }
-# Uploads larger than this are refused before they reach a form (logos are small).
+# A request body larger than this, files aside, is refused before it reaches a form. Files are
+# not counted: one over FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file, and
+# members.logos refuses logos over 2 MB. Capping whole request bodies is the proxy's job.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from members import services
 from members.admin_batch import OneChangePerRequest
+from members.logos import LogoField
 from members.models import (
     CaseStudy,
     Company,
@@ -51,6 +52,7 @@ class CompanyAdminForm(forms.ModelForm):
     class Meta:
         model = Company
         fields = "__all__"  # noqa: DJ007 - staff curate every field
+        field_classes = {"logo": LogoField}  # staff uploads are checked and re-encoded too
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -50,7 +50,9 @@ class CompanyCard:
 
     @property
     def logo_url(self) -> str:
-        return f"{settings.MEDIA_URL}{self.logo}" if self.logo else ""
+        # From the storage, as the profile's company.logo.url: with object storage (MEDIA_STORAGE)
+        # the logo lives in a bucket, and its URL may be signed.
+        return default_storage.url(self.logo) if self.logo else ""
 
     @property
     def verification_is_stale(self) -> bool:

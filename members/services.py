@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
 from clusters.taxonomy import load_taxonomy
 from members import emails
+from members.logos import delete_after_commit
 from members.models import (
     COMPANY_HISTORY,
     CaseStudy,
@@ -67,7 +68,9 @@ def company_save(
     """Save a new or changed company with these clusters, capabilities and sectors.
 
     ``None`` leaves that field as it is. Raises ValidationError when a capability lies outside
-    the company's clusters. Writes one history record holding the fields and the links.
+    the company's clusters. Writes one history record holding the fields and the links. A logo
+    replaced by a new file (``members.logos.prepare_logo``) or cleared is deleted from storage
+    once the change has committed.
     """
     clusters = None if clusters is None else list(clusters)
     capabilities = None if capabilities is None else list(capabilities)
@@ -80,21 +83,44 @@ def company_save(
         created = company._state.adding
         current = {} if created else _read_links(company.pk)
         _check_capabilities(clusters, capabilities, current)
+        replaced_logo = "" if created else _logo_replaced_by(company)
         company.skip_history_when_saving = True  # type: ignore[attr-defined]
         try:
-            company.save()
+            company.save()  # writes a new logo's file to storage
         finally:
             del company.skip_history_when_saving  # type: ignore[attr-defined]
+        if replaced_logo and replaced_logo != company.logo.name:
+            delete_after_commit(company.logo.storage, replaced_logo)
         links = _write_links(company, wanted, current)
         COMPANY_HISTORY.record(company, "+" if created else "~", links)
         batch.add(company.pk)
     return company
 
 
+def _logo_replaced_by(company: Company) -> str:
+    """The stored logo this save stops using: a new file replaces it, or it was cleared.
+
+    A logo left alone (or set back to a stored name, as a history revert does) replaces nothing,
+    and costs no query. The row stays locked until commit, so two members replacing the same
+    logo at once cannot both delete the one file and leave the other's new file unreferenced.
+    """
+    if company.logo and company.logo._committed:  # type: ignore[attr-defined]
+        return ""
+    stored = (
+        Company.objects.select_for_update()
+        .filter(pk=company.pk)
+        .values_list("logo", flat=True)
+        .first()
+    )
+    return stored or ""
+
+
 def company_delete(*, company: Company) -> None:
     with transaction.atomic(), search_batch() as batch:
         batch.add(company.pk)
+        logo, storage = company.logo.name, company.logo.storage
         company.delete()
+        delete_after_commit(storage, logo)
 
 
 def company_part_save(*, part: CompanyPart) -> None:

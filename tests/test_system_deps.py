@@ -1,4 +1,5 @@
-"""`make test` on a fresh machine: scripts/system_deps.sh installs chromium and java, or says how.
+"""`make test` on a fresh machine: scripts/system_deps.sh installs chromium, java and caddy, or
+says how.
 
 The script runs for real, in a subprocess, but with a PATH of stand-ins: `apt-get` records its
 arguments (and "installs" by creating the files the script checks for), `id` answers the uid the
@@ -18,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_DEPS = ROOT / "scripts" / "system_deps.sh"
 BASH = "/bin/bash"
-BOTH = "chromium default-jre-headless"
+ALL = "chromium default-jre-headless caddy"
 
 FAKE_APT_GET = """#!/bin/bash
 echo "apt-get $* DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-}" >> "$FAKE_LOG"
@@ -28,6 +29,7 @@ if [ "$1" = install ] && [ -z "${FAKE_APT_INSTALLS_NOTHING:-}" ]; then
     case $package in
       chromium) echo '#!/bin/bash' > "$CHROMIUM_PATH"; /bin/chmod +x "$CHROMIUM_PATH" ;;
       default-jre-headless) echo '#!/bin/bash' > "$FAKE_BIN/java"; /bin/chmod +x "$FAKE_BIN/java" ;;
+      caddy) echo '#!/bin/bash' > "$FAKE_BIN/caddy"; /bin/chmod +x "$FAKE_BIN/caddy" ;;
     esac
   done
 fi
@@ -87,7 +89,7 @@ class FakeSystem:
 
 @pytest.fixture
 def fake(tmp_path: Path) -> FakeSystem:
-    """Root, with apt-get, and neither chromium nor java: a fresh Debian machine."""
+    """Root, with apt-get, and no chromium, java or caddy: a fresh Debian machine."""
     system = FakeSystem(bin=tmp_path / "bin", chromium=tmp_path / "chromium", log=tmp_path / "log")
     system.bin.mkdir()
     system.add("apt-get", FAKE_APT_GET)
@@ -95,30 +97,32 @@ def fake(tmp_path: Path) -> FakeSystem:
     return system
 
 
-def test_the_fake_machine_really_lacks_both(fake: FakeSystem) -> None:
-    """Guard for the tests below: the real /usr/bin/chromium and java must not leak in."""
+def test_the_fake_machine_really_lacks_all_three(fake: FakeSystem) -> None:
+    """Guard for the tests below: the real /usr/bin/chromium, java and caddy must not leak in."""
     assert not fake.chromium.exists()
     env = fake.env()
-    assert subprocess.run(
-        [BASH, "-c", "command -v java"], env=env, capture_output=True, check=False
-    ).returncode
+    for program in ("java", "caddy"):
+        assert subprocess.run(
+            [BASH, "-c", f"command -v {program}"], env=env, capture_output=True, check=False
+        ).returncode
 
 
-def test_a_fresh_machine_gets_chromium_and_java_from_apt(fake: FakeSystem) -> None:
+def test_a_fresh_machine_gets_chromium_java_and_caddy_from_apt(fake: FakeSystem) -> None:
     result = fake.run()
     assert result.returncode == 0, result.stderr
     assert fake.apt_calls() == [
         "apt-get update -q DEBIAN_FRONTEND=noninteractive",
-        f"apt-get install -y -q --no-install-recommends {BOTH} DEBIAN_FRONTEND=noninteractive",
+        f"apt-get install -y -q --no-install-recommends {ALL} DEBIAN_FRONTEND=noninteractive",
     ]
-    assert f"installing {BOTH} with apt-get" in result.stdout
+    assert f"installing {ALL} with apt-get" in result.stdout
     assert "chromium (there is no" in result.stdout
-    assert "java (not on PATH)" in result.stdout
+    assert "java (not on PATH) and caddy (not on PATH)" in result.stdout
     assert "installed; chromium" in result.stdout
 
 
 def test_only_what_is_missing_is_installed(fake: FakeSystem) -> None:
     fake.add("java")
+    fake.add("caddy")
     result = fake.run()
     assert result.returncode == 0, result.stderr
     assert fake.apt_calls()[-1].startswith(
@@ -128,8 +132,9 @@ def test_only_what_is_missing_is_installed(fake: FakeSystem) -> None:
     assert "installing chromium with apt-get" in result.stdout
 
 
-def test_java_alone_is_installed_when_chromium_is_there(fake: FakeSystem) -> None:
+def test_java_alone_is_installed_when_chromium_and_caddy_are_there(fake: FakeSystem) -> None:
     _executable(fake.chromium, "#!/bin/bash\n")
+    fake.add("caddy")
     result = fake.run()
     assert result.returncode == 0, result.stderr
     assert fake.apt_calls()[-1] == (
@@ -138,18 +143,47 @@ def test_java_alone_is_installed_when_chromium_is_there(fake: FakeSystem) -> Non
     )
 
 
-def test_nothing_is_installed_when_both_are_there(fake: FakeSystem) -> None:
+def test_caddy_alone_is_installed_when_chromium_and_java_are_there(fake: FakeSystem) -> None:
+    _executable(fake.chromium, "#!/bin/bash\n")
     fake.add("java")
+    result = fake.run()
+    assert result.returncode == 0, result.stderr
+    assert fake.apt_calls()[-1] == (
+        "apt-get install -y -q --no-install-recommends caddy DEBIAN_FRONTEND=noninteractive"
+    )
+    assert "for caddy (not on PATH)" in result.stdout
+
+
+def test_nothing_is_installed_when_all_are_there(fake: FakeSystem) -> None:
+    fake.add("java")
+    fake.add("caddy")
     _executable(fake.chromium, "#!/bin/bash\n")
     first, second = fake.run(), fake.run()
     assert (first.returncode, second.returncode) == (0, 0)
     assert fake.apt_calls() == []
-    assert "chromium (" in first.stdout
-    assert "and java are installed" in first.stdout
+    assert f"chromium ({fake.chromium}), java and caddy: installed" in first.stdout
+
+
+def test_without_the_browser_tests_only_caddy_is_checked(fake: FakeSystem) -> None:
+    result = fake.run(SYSTEM_DEPS_BROWSER="0")
+    assert result.returncode == 0, result.stderr
+    assert fake.apt_calls()[-1] == (
+        "apt-get install -y -q --no-install-recommends caddy DEBIAN_FRONTEND=noninteractive"
+    )
+
+
+def test_without_the_proxy_tests_caddy_is_not_checked(fake: FakeSystem) -> None:
+    fake.add("java")
+    _executable(fake.chromium, "#!/bin/bash\n")
+    result = fake.run(SYSTEM_DEPS_PROXY="0")
+    assert result.returncode == 0, result.stderr
+    assert fake.apt_calls() == []
+    assert f"chromium ({fake.chromium}) and java: installed" in result.stdout
 
 
 def test_a_chromium_that_is_not_executable_counts_as_missing(fake: FakeSystem) -> None:
     fake.add("java")
+    fake.add("caddy")
     fake.chromium.write_text("not a program")
     result = fake.run()
     assert result.returncode == 0, result.stderr
@@ -166,11 +200,22 @@ def test_not_root_stops_at_once_with_the_one_command(fake: FakeSystem, sudo: boo
     assert result.returncode == 1
     assert fake.apt_calls() == []
     assert not any(call.startswith("sudo") for call in fake.calls())
-    install = f"apt-get update && apt-get install -y --no-install-recommends {BOTH}"
+    install = f"apt-get update && apt-get install -y --no-install-recommends {ALL}"
     command = f"sudo sh -c '{install}'" if sudo else f"su -c '{install}'"
     assert f"\n    {command}\n" in result.stderr
     assert "needs root" in result.stderr
-    assert "PYTEST_ARGS='-m \"not browser\"'" in result.stderr
+    assert "PYTEST_ARGS='-m \"not browser and not proxy\"'" in result.stderr
+
+
+def test_the_advice_to_leave_tests_out_names_only_those_that_need_what_is_missing(
+    fake: FakeSystem,
+) -> None:
+    fake.add("java")
+    _executable(fake.chromium, "#!/bin/bash\n")
+    result = fake.run(FAKE_UID="1000")
+    assert result.returncode == 1
+    assert "apt-get install -y --no-install-recommends caddy'" in result.stderr
+    assert "PYTEST_ARGS='-m \"not proxy\"'" in result.stderr
 
 
 def test_no_apt_get_stops_at_once_and_says_what_to_install(fake: FakeSystem) -> None:
@@ -178,7 +223,8 @@ def test_no_apt_get_stops_at_once_and_says_what_to_install(fake: FakeSystem) -> 
     result = fake.run()
     assert result.returncode == 1
     assert "no apt-get" in result.stderr
-    assert "Install chromium and a Java runtime" in result.stderr
+    assert f"install {ALL} with" in result.stderr
+    assert "Install them with this system's package manager" in result.stderr
     assert "CHROMIUM_PATH" in result.stderr
 
 
@@ -187,13 +233,14 @@ def test_a_failing_apt_get_stops_with_the_command(fake: FakeSystem, step: str) -
     result = fake.run(FAKE_APT_FAILS=step)
     assert result.returncode == 1
     assert f"apt-get {step} failed" in result.stderr
-    assert f"apt-get install -y --no-install-recommends {BOTH}" in result.stderr
+    assert f"apt-get install -y --no-install-recommends {ALL}" in result.stderr
 
 
 def test_an_install_that_does_not_produce_chromium_at_chromium_path_is_a_failure(
     fake: FakeSystem,
 ) -> None:
     fake.add("java")
+    fake.add("caddy")
     result = fake.run(FAKE_APT_INSTALLS_NOTHING="1")
     assert result.returncode == 1
     assert "still lacks chromium" in result.stderr
@@ -266,11 +313,25 @@ def test_make_test_installs_chromium_then_runs_pytest_with_the_slowest_tests(
     assert "installing chromium with apt-get" in result.stdout
 
 
-def test_make_test_without_browser_tests_does_not_check(fake: FakeSystem, fake_venv: Path) -> None:
+def test_make_test_without_browser_tests_checks_only_caddy(
+    fake: FakeSystem, fake_venv: Path
+) -> None:
+    fake.add("caddy")  # (the system's PATH may or may not have one)
     result = _run_make_test(fake, fake_venv, '-m "not browser"', FAKE_UID="1000")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert fake.apt_calls() == []
+    assert fake.apt_calls() == []  # chromium is missing, and not asked for
+    assert "caddy: installed" in result.stdout
     assert any("-m pytest" in call and "not browser" in call for call in fake.calls())
+
+
+def test_make_test_without_browser_and_proxy_tests_does_not_check(
+    fake: FakeSystem, fake_venv: Path
+) -> None:
+    result = _run_make_test(fake, fake_venv, '-m "not browser and not proxy"', FAKE_UID="1000")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert fake.apt_calls() == []
+    assert "not checking for chromium, java and caddy" in result.stdout
+    assert any("-m pytest" in call and "not proxy" in call for call in fake.calls())
 
 
 def test_ci_uses_the_same_step() -> None:
