@@ -71,12 +71,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django_htmx",
     "simple_history",
     "directory",
     "clusters",
     "members",
 ]
+
+# Widget templates come from templates/ too (templates/django/forms/widgets/ overrides one).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
 from clusters.models import Capability, Cluster, Sector
+from members.logos import LogoField
 from members.models import (
     COMMITMENT_FIELDS,
     CaseStudy,
@@ -30,6 +31,7 @@ PROFILE_FIELDS = [
     "summary",
     "description",
     "website",
+    "logo",
     "contact_name",
     "contact_email",
     "contact_phone",
@@ -107,6 +109,7 @@ class ProfileForm(CapabilitiesInClusters):
     class Meta:
         model = Company
         fields = PROFILE_FIELDS
+        field_classes = {"logo": LogoField}  # checked, decoded and re-encoded (members/logos.py)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 8}),

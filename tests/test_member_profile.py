@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from members import services
 from members.completeness import completeness
@@ -299,3 +302,62 @@ def test_member_text_is_escaped_in_snippets_the_admin_and_the_csv(
     csv = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
     assert "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
     assert "'=HYPERLINK(1)" in csv  # shown as text by a spreadsheet, never run
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def png(size: int = 900) -> SimpleUploadedFile:
+    output = io.BytesIO()
+    Image.new("RGB", (size, size // 2), "teal").save(output, "PNG")
+    return SimpleUploadedFile("our logo.png", output.getvalue(), content_type="image/png")
+
+
+def test_a_member_uploads_a_logo_re_encoded_and_buyers_see_it(
+    member_client: Client, member_company: Company, media_root: Any
+) -> None:
+    data = profile_data(member_company) | {"logo": png()}
+    assert member_client.post(url(member_company), data).status_code == 302
+    member_company.refresh_from_db()
+    assert member_company.logo.name.startswith("logos/")
+    assert "our logo" not in member_company.logo.name  # a random name, not the upload's
+    with Image.open(member_company.logo.path) as stored:
+        assert stored.size == (512, 256)  # fitted for display
+    assert member_company.logo.url in member_client.get(member_company.get_absolute_url()).text
+
+
+def test_an_svg_logo_is_refused_with_a_message_and_the_old_logo_stays(
+    member_client: Client, member_company: Company, media_root: Any
+) -> None:
+    member_client.post(url(member_company), profile_data(member_company) | {"logo": png()})
+    member_company.refresh_from_db()
+    before = member_company.logo.name
+    svg = SimpleUploadedFile(
+        "logo.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
+    data = profile_data(member_company, summary="A change that must not be lost.")
+    response = member_client.post(url(member_company), data | {"logo": svg})
+    assert response.status_code == 200
+    assert "SVG" in response.text
+    assert "A change that must not be lost." in response.text  # the rest of the input is kept
+    member_company.refresh_from_db()
+    assert member_company.logo.name == before
+    assert (media_root / before).exists()
+
+
+def test_a_member_removes_the_logo(
+    member_client: Client, member_company: Company, media_root: Any
+) -> None:
+    member_client.post(url(member_company), profile_data(member_company) | {"logo": png()})
+    page = member_client.get(url(member_company)).text
+    assert 'alt="The current image"' in page
+    assert '<label for="logo-clear_id">Remove the current image</label>' in page
+    response = member_client.post(
+        url(member_company), profile_data(member_company) | {"logo-clear": "on"}
+    )
+    assert response.status_code == 302
+    member_company.refresh_from_db()
+    assert not member_company.logo

@@ -103,7 +103,9 @@ def confirm(request: HttpRequest, membership: CompanyMembership) -> HttpResponse
 def profile(request: HttpRequest, membership: CompanyMembership) -> HttpResponse:
     company = membership.company
     version = services.company_version(company)
-    form = ProfileForm(request.POST or None, instance=company, initial={"version": version})
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=company, initial={"version": version}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -5,17 +5,23 @@ on the way, and one journey is done with the keyboard alone."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 from playwright.sync_api import Page, expect
+from pytest_django import Settings
 
 from members import services
+from members.logos import prepare_logo
 from members.models import Company, CompanyMembership, User
 from tests.factories import CapabilityFactory, ClusterFactory, CompanyFactory, UserFactory
 
@@ -23,6 +29,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "granite-lighthouse-orchard-19"
 LINK = re.compile(r"/members/invitations/[\w-]+/")
+
+
+def _png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (120, 60), "teal").save(output, "PNG")
+    return output.getvalue()
+
+
+PNG = _png()
 
 
 def no_axe_violations(page: Page) -> None:
@@ -55,7 +70,7 @@ def sign_in(page: Page, live_server: object) -> Callable[[User], None]:
     def signed_in(user: User) -> None:
         client = Client()
         client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
         page.context.add_cookies(
             [{"name": cookie.key, "value": cookie.value, "url": str(live_server)}]
         )
@@ -176,8 +191,18 @@ MEMBER_PAGES = [
 
 @pytest.mark.parametrize("path", MEMBER_PAGES)
 def test_member_pages_have_no_axe_violations(
-    page: Page, osprey: Company, sign_in: Callable[[User], None], path: str
+    page: Page,
+    osprey: Company,
+    sign_in: Callable[[User], None],
+    path: str,
+    settings: Settings,
+    tmp_path: Path,
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    osprey.logo = prepare_logo(  # type: ignore[assignment]
+        SimpleUploadedFile("logo.png", PNG, content_type="image/png")
+    )
+    services.company_save(company=osprey)  # the profile then shows it, and the remove box
     owner = UserFactory(email="owner@osprey.example")
     CompanyMembership.objects.create(user=owner, company=osprey, role="owner")
     sign_in(owner)
