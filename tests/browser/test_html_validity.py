@@ -5,15 +5,21 @@ Marked ``browser`` with the Playwright tests: it is slow-ish and needs a tool ou
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
+from pytest_django import Settings
 
+from members.logos import prepare_logo
 from members.models import Company, CompanyMembership
+from members.services import company_save
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -51,8 +57,15 @@ def test_every_public_page_is_valid_html(
 
 
 def test_every_member_page_is_valid_html(
-    client: Client, company_with_profile: Company, tmp_path: Path
+    client: Client, company_with_profile: Company, tmp_path: Path, settings: Settings
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    image = io.BytesIO()
+    Image.new("RGB", (120, 60), "teal").save(image, "PNG")
+    company_with_profile.logo = prepare_logo(  # type: ignore[assignment]
+        SimpleUploadedFile("logo.png", image.getvalue(), content_type="image/png")
+    )
+    company_save(company=company_with_profile)  # the profile form then shows the current logo
     owner = UserFactory(email="owner@heather-data.example")
     CompanyMembership.objects.create(user=owner, company=company_with_profile, role="owner")
     pages = {
