@@ -191,6 +191,7 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 # Staff use an authenticator app (TOTP) with recovery codes; members may too.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {
     "authenticate": "accounts.forms.AuthenticateForm",

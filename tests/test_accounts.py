@@ -37,7 +37,7 @@ CODE_CONFIRM = "/accounts/login/code/confirm/"
 CHANGE = "/accounts/password/change/"
 MEMBER_AREA = "/members/"
 UNKNOWN_EMAIL = "nobody@unknown.example"
-TOO_MANY_FAILURES = "Too many failed login attempts. Try again later."
+TOO_MANY_FAILURES = "Too many attempts. Wait a few minutes, then try again."
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_wrong_password_answer_is_the_same_for_known_and_unknown_addresses(
     unknown = _sign_in(client, UNKNOWN_EMAIL, "not-the-password-at-all")
 
     assert known.status_code == unknown.status_code == 200
-    assert "not correct" in known.text
+    assert "The email address or the password is not correct." in known.text
     assert _without_tokens(known, member.email) == _without_tokens(unknown, UNKNOWN_EMAIL)
     assert _signed_in_user_id(client) is None
 

@@ -28,7 +28,7 @@ from tests.factories import TEST_PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-TOO_MANY_FAILURES = "Too many failed login attempts. Try again later."
+TOO_MANY_FAILURES = "Too many attempts. Wait a few minutes, then try again."
 
 
 @pytest.fixture(scope="module")

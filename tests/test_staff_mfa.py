@@ -22,7 +22,7 @@ MFA_AUTHENTICATE = "/accounts/2fa/authenticate/"
 MFA_REAUTHENTICATE = "/accounts/2fa/reauthenticate/"
 TOTP_ACTIVATE = "/accounts/2fa/totp/activate/"
 ADMIN = "/admin/"
-WRONG_CODE = "Incorrect code."
+WRONG_CODE = "The code is not correct, or it has been used already."
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_wrong_codes_are_limited_per_account(client: Client, staff_user: User) -
 
     response = client.post(MFA_AUTHENTICATE, {"code": recovery_codes(staff_user)[0]})
 
-    assert "Too many failed login attempts" in response.text
+    assert "Too many attempts" in response.text
     assert not _signed_in(client)
 
 

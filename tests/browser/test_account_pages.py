@@ -107,7 +107,7 @@ def test_wrong_password_error_takes_focus_and_is_accessible(page: Page, member: 
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_have_attribute("role", "alert")
-    expect(summary).to_contain_text("not correct")
+    expect(summary).to_contain_text("The email address or the password is not correct.")
     _checked(page)
 
 
