@@ -76,6 +76,14 @@ class Region(ReferenceItem):
 
 class Certification(ReferenceItem):
     description = models.TextField(blank=True)
+    valid_for_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Certificates of this kind are reissued at least this often (Cyber Essentials: 12): "
+            "an expiry date is then required, and one further away is refused."
+        ),
+    )
 
     class Meta(ReferenceItem.Meta):
         pass

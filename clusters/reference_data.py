@@ -38,6 +38,7 @@ class CertificationData:
     slug: str
     name: str
     description: str
+    valid_for_months: int | None = None  # certificates of this kind are reissued this often
 
 
 @dataclass(frozen=True)
@@ -486,11 +487,13 @@ CERTIFICATIONS: tuple[CertificationData, ...] = (
         "cyber-essentials",
         "Cyber Essentials",
         "Government-backed self-assessment against five basic technical controls.",
+        valid_for_months=12,
     ),
     CertificationData(
         "cyber-essentials-plus",
         "Cyber Essentials Plus",
         "The Cyber Essentials controls, verified by an independent hands-on technical audit.",
+        valid_for_months=12,
     ),
     CertificationData(
         "iasme-cyber-assurance",

@@ -56,7 +56,12 @@ def _reference_rows() -> Iterable[tuple[type[models.Model], str, dict[str, objec
         yield (
             Certification,
             cert.slug,
-            {"name": cert.name, "description": cert.description, "position": position},
+            {
+                "name": cert.name,
+                "description": cert.description,
+                "valid_for_months": cert.valid_for_months,
+                "position": position,
+            },
         )
     for position, framework in enumerate(ref.FRAMEWORKS):
         yield (

@@ -257,6 +257,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "directory@cluster-directory.example")
+# Who hears about applications to be listed (comma-separated); every active staff user if empty.
+STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: safe by default, each switch configurable for a deployment behind a TLS proxy.

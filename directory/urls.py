@@ -29,6 +29,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("companies/", include("members.urls")),
     path("shortlist/", include("members.urls_shortlist")),
+    path("members/", include("members.urls_area")),
     path("accounts/", accounts_views.overview, name="account_overview"),
     # Django's names for the sign-in pages, so {% url 'login' %} and friends keep working. The
     # views are allauth's, the same ones its own names below reach at the same paths.

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -112,18 +114,26 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
     list_display = [
         "name",
         "status",
+        "possible_duplicate_of",
         "region",
         "employee_band",
         "last_verified_at",
         "updated_at",
     ]
     list_filter = ["status", "clusters", "region", "employee_band", "last_verified_at"]
-    list_select_related = ["region"]
-    search_fields = ["name", "slug", "summary", "companies_house_number", "contact_email"]
+    list_select_related = ["region", "possible_duplicate_of"]
+    search_fields = [
+        "name",
+        "slug",
+        "summary",
+        "companies_house_number",
+        "contact_email",
+        "applicant_email",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["region", "capabilities", "clusters", "sectors"]
     date_hierarchy = "updated_at"
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "possible_duplicate_of"]
     inlines = [
         CompanyCertificationInline,
         CompanyFrameworkInline,
@@ -162,7 +172,54 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
             "Verification",
             {"fields": ["last_verified_at", "last_confirmed_at", "created_at", "updated_at"]},
         ),
+        # Filled in when a company applies on the site; the duplicate is flagged, never merged.
+        ("Application", {"fields": ["applicant_email", "possible_duplicate_of"]}),
     ]
+
+    actions = ["approve_applications", "invite_contacts_as_owners"]
+
+    @admin.action(description="Approve the applications: publish and invite the applicant")
+    def approve_applications(
+        self, request: HttpRequest, queryset: models.QuerySet[Company]
+    ) -> None:
+        for company in queryset:
+            email = company.applicant_email or company.contact_email
+            if (
+                company.status != Company.Status.PENDING
+                or not email
+                or not isinstance(request.user, User)
+            ):
+                self.message_user(
+                    request,
+                    f"Skipped {company}: only a pending application with an email can be approved.",
+                    messages.WARNING,
+                )
+                continue
+            invitation = services.application_approve(
+                company=company,
+                link_base=request.build_absolute_uri("/"),
+                approved_by=request.user,
+            )
+            self.message_user(request, f"Published {company} and invited {invitation.email}.")
+
+    @admin.action(description="Invite each company's contact email as its owner")
+    def invite_contacts_as_owners(
+        self, request: HttpRequest, queryset: models.QuerySet[Company]
+    ) -> None:
+        for company in queryset:
+            if not company.contact_email:
+                self.message_user(
+                    request, f"Skipped {company}: no contact email.", messages.WARNING
+                )
+                continue
+            services.invitation_create(
+                company=company,
+                email=company.contact_email,
+                role=CompanyMembership.Role.OWNER,
+                invited_by=request.user if isinstance(request.user, User) else None,
+                link_base=request.build_absolute_uri("/"),
+            )
+            self.message_user(request, f"Invited {company.contact_email} to own {company}.")
 
     def save_model(self, request: HttpRequest, obj: Company, form: ModelForm, change: bool) -> None:
         data = form.cleaned_data
@@ -247,12 +304,46 @@ class CompanyMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    """Staff invite a company's first owner here; the link is emailed and stored only hashed."""
+
     list_display = ["email", "company", "role", "expires_at", "accepted_at", "invited_by"]
     list_filter = ["role", "accepted_at"]
     list_select_related = ["company", "invited_by"]
     search_fields = ["email", "company__name"]
-    readonly_fields = ["token_hash", "accepted_at", "created_at"]
-    autocomplete_fields = ["company", "invited_by"]
+    autocomplete_fields = ["company"]
+    add_fields = ["email", "company", "role"]
+    shown_after = ["expires_at", "accepted_at", "invited_by", "created_at"]
+
+    def get_fields(self, request: HttpRequest, obj: Invitation | None = None) -> FieldNames:
+        if obj is None:
+            return list(self.add_fields)
+        return [*self.add_fields, *self.shown_after]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Invitation | None = None) -> list[str]:
+        return [] if obj is None else [*self.add_fields, *self.shown_after]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {
+            "role": CompanyMembership.Role.OWNER,
+            **super().get_changeform_initial_data(request),
+        }
+
+    def save_model(
+        self, request: HttpRequest, obj: Invitation, form: ModelForm, change: bool
+    ) -> None:
+        if change:
+            return  # an invitation is never edited: send a new one instead
+        saved = services.invitation_create(
+            company=obj.company,
+            email=obj.email,
+            role=obj.role,
+            invited_by=request.user if isinstance(request.user, User) else None,
+            link_base=request.build_absolute_uri("/"),
+        )
+        obj.pk = saved.pk  # so the admin's message and redirect name the saved one
+
+
+FieldNames = list[str | list[str] | tuple[str, ...] | tuple[()]]
 
 
 @admin.register(SearchSynonym)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Iterable
 from typing import Any, ClassVar
@@ -9,7 +10,12 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -190,7 +196,11 @@ class Company(models.Model):
         max_length=300, help_text="One or two sentences, shown in search results."
     )
     description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="An address starting with https:// (or http://).",
+    )
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
@@ -224,6 +234,17 @@ class Company(models.Model):
     )
     last_confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the member last confirmed it is current."
+    )
+    applicant_email = models.EmailField(
+        blank=True, help_text="Who applied to be listed: invited as owner when staff approve."
+    )
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A listed company this application may repeat (same number or a similar name).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -372,6 +393,35 @@ class CompanyCertification(models.Model):
     def is_current(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.valid_until is None or self.valid_until >= today
+
+    def clean(self) -> None:
+        super().clean()
+        months = self.certification.valid_for_months if self.certification_id else None
+        if not months:
+            return
+        latest = add_months(timezone.localdate(), months)
+        name = self.certification.name
+        if self.valid_until is None:
+            raise ValidationError(
+                {"valid_until": f"{name} certificates expire: enter the expiry date."}
+            )
+        if self.valid_until > latest:
+            raise ValidationError(
+                {
+                    "valid_until": (
+                        f"{name} certificates last at most {months} months: the expiry date "
+                        f"cannot be after {latest:%-d %B %Y}."
+                    )
+                }
+            )
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it has fewer days)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
 class CompanyFramework(models.Model):

@@ -13,23 +13,39 @@ company's own saves ``company_save`` writes the one history record itself.
 
 from __future__ import annotations
 
+import datetime
+import difflib
+import hashlib
+import re
+import secrets
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
+from typing import Any
 
-from django.db import models, transaction
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, models, transaction
 from django.db.models import Value
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
 from clusters.taxonomy import load_taxonomy
+from members import emails
 from members.models import (
     COMPANY_HISTORY,
     CaseStudy,
     Company,
     CompanyCertification,
     CompanyFramework,
+    CompanyMembership,
+    Invitation,
     LinkRows,
     SearchSynonym,
+    User,
+    field_label,
 )
 from members.search.documents import SearchBatch, rebuild_everything, search_batch
 
@@ -223,3 +239,277 @@ def synonym_delete(*, synonym: SearchSynonym) -> None:
 def search_rebuild() -> None:
     """Every search document and the vocabulary from scratch (after bulk loads or repairs)."""
     rebuild_everything()
+
+
+# The member area ------------------------------------------------------------------------------
+
+
+class EditConflict(Exception):
+    """Someone else saved the company since this form was opened; nothing was saved."""
+
+    def __init__(self, changes: list[str]) -> None:
+        super().__init__("; ".join(changes))
+        self.changes = changes
+
+
+def company_version(company: Company) -> str:
+    """What a form remembers of the company it was opened on (its last change, to the µs)."""
+    return company.updated_at.isoformat()
+
+
+@contextmanager
+def unchanged_since(company: Company, version: str) -> Iterator[None]:
+    """Lock the company row and refuse when it changed since ``version`` (no lost updates)."""
+    with transaction.atomic(), search_batch():
+        current = Company.objects.select_for_update().only("updated_at").get(pk=company.pk)
+        if company_version(current) != version:
+            raise EditConflict(changes_since(company, version))
+        yield
+
+
+def changes_since(company: Company, version: str) -> list[str]:
+    """Who changed what since ``version``, from the history: 'Alex changed summary at 14:02'."""
+    try:
+        since = datetime.datetime.fromisoformat(version)
+    except ValueError:
+        since = None
+    records = company.history.select_related("history_user").order_by("history_date")
+    if since is not None:
+        records = records.filter(history_date__gt=since)
+    changes = []
+    for record in records[:MAX_CHANGES_SHOWN]:
+        who = record.history_user.get_full_name() if record.history_user else "Someone"
+        when = timezone.localtime(record.history_date).strftime("%-d %B %Y at %H:%M")
+        fields = _changed_fields(record)
+        what = ", ".join(fields) if fields else "the profile"
+        changes.append(f"{who} changed {what} on {when}")
+    return changes or ["The profile, or one of its certifications, frameworks or case studies"]
+
+
+MAX_CHANGES_SHOWN = 5
+
+
+def _changed_fields(record: Any) -> list[str]:
+    previous = record.prev_record
+    if previous is None:
+        return []
+    delta = record.diff_against(previous, excluded_fields=["updated_at"])
+    return [field_label(Company, change.field) for change in delta.changes]
+
+
+def company_member_save(
+    *,
+    company: Company,
+    version: str,
+    clusters: Iterable[Cluster],
+    capabilities: Iterable[Capability],
+    sectors: Iterable[Sector],
+) -> Company:
+    """A member's edit of their profile: refused with EditConflict if someone saved since."""
+    with unchanged_since(company, version):
+        return company_save(
+            company=company, clusters=clusters, capabilities=capabilities, sectors=sectors
+        )
+
+
+def company_parts_save(
+    *,
+    company: Company,
+    version: str,
+    save: Iterable[CompanyPart],
+    delete: Iterable[CompanyPart],
+) -> None:
+    """A member's edit of a list of parts (certifications, ...), all or nothing, one change."""
+    with unchanged_since(company, version):
+        for part in delete:
+            company_part_delete(part=part)
+        for part in save:
+            company_part_save(part=part)
+
+
+def company_confirm(*, company: Company) -> Company:
+    """The member says the profile is still correct: the date buyers see as last confirmed."""
+    company.last_confirmed_at = timezone.now()
+    return company_save(company=company)
+
+
+# Invitations --------------------------------------------------------------------------------
+
+INVITATION_LIFETIME = datetime.timedelta(days=7)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(
+    *,
+    company: Company,
+    email: str,
+    role: str,
+    invited_by: User | None,
+    link_base: str,
+) -> Invitation:
+    """Invite someone to edit a company; the link (a token stored only hashed) is emailed.
+
+    ``link_base`` is the site's address (scheme and host) the link in the email starts with.
+    """
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=User.objects.normalize_email(email).lower(),
+            company=company,
+            role=role,
+            token_hash=token_hash(token),
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+            invited_by=invited_by,
+        )
+        link = link_base.rstrip("/") + reverse("area:invitation", kwargs={"token": token})
+        # Only once the invitation is saved for good: never a link that leads nowhere.
+        transaction.on_commit(partial(emails.send_invitation, invitation, link))
+    return invitation
+
+
+class InvitationUnusable(Exception):
+    """The link is unknown (mistyped or tampered), already used, or expired."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "unknown", "used" or "expired"
+
+
+def invitation_for(token: str, *, lock: bool = False) -> Invitation:
+    """The usable invitation a link's token stands for; InvitationUnusable otherwise."""
+    queryset = Invitation.objects.select_related("company")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    invitation = queryset.filter(token_hash=token_hash(token)).first()
+    if invitation is None:
+        raise InvitationUnusable("unknown")
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable("used")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationUnusable("expired")
+    return invitation
+
+
+def invitation_accept(*, token: str, user: User) -> CompanyMembership:
+    """Add the user to the company (or raise their role); the link can never be used again."""
+    with transaction.atomic():
+        invitation = invitation_for(token, lock=True)
+        membership, created = CompanyMembership.objects.get_or_create(
+            user=user, company=invitation.company, defaults={"role": invitation.role}
+        )
+        if not created and invitation.role == CompanyMembership.Role.OWNER:
+            membership.role = CompanyMembership.Role.OWNER
+            membership.save(update_fields=["role"])
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        return membership
+
+
+def account_create_and_accept(
+    *, token: str, full_name: str, password: str
+) -> tuple[User, CompanyMembership]:
+    """A new account for the invited address, and the invitation accepted, in one go."""
+    with transaction.atomic():
+        invitation = invitation_for(token, lock=True)
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name
+        )
+        return user, invitation_accept(token=token, user=user)
+
+
+class LastOwner(Exception):
+    """A company always keeps at least one owner."""
+
+
+def membership_remove(*, membership: CompanyMembership) -> None:
+    with transaction.atomic():
+        owners = CompanyMembership.objects.select_for_update().filter(
+            company_id=membership.company_id, role=CompanyMembership.Role.OWNER
+        )
+        if membership.role == CompanyMembership.Role.OWNER and owners.count() <= 1:
+            raise LastOwner(f"{membership.user} is the last owner of {membership.company}.")
+        membership.delete()
+
+
+# Applications to be listed ------------------------------------------------------------------
+
+
+def company_apply(
+    *,
+    company: Company,
+    clusters: Iterable[Cluster],
+    capabilities: Iterable[Capability],
+    applicant_email: str,
+    link_base: str,
+) -> Company:
+    """A company asks to be listed: saved as pending, flagged if it may repeat a listed one,
+    and staff are emailed."""
+    company.status = Company.Status.PENDING
+    company.applicant_email = applicant_email
+    company.slug = unique_slug(company.name)
+    company.possible_duplicate_of = probable_duplicate(company)
+    with transaction.atomic():
+        company_save(company=company, clusters=clusters, capabilities=capabilities)
+        review = link_base.rstrip("/") + reverse("admin:members_company_change", args=[company.pk])
+        transaction.on_commit(partial(emails.send_application_to_staff, company, review))
+    return company
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:180] or "company"
+    slug, number = base, 1
+    while Company.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+SIMILAR_NAME = 0.8  # difflib's ratio of the names without legal words ("Ltd", "Limited", ...)
+
+
+def probable_duplicate(company: Company) -> Company | None:
+    """A company already in the directory with a very similar name. (The same Companies House
+    number cannot be saved twice; the application form says so.)
+
+    One rule decides on both databases: the names' ratio once legal words are set aside. On
+    PostgreSQL the trigram index first narrows 100,000 names to a few candidates.
+    """
+    others = Company.objects.exclude(pk=company.pk) if company.pk else Company.objects.all()
+    if connection.vendor == "postgresql":
+        others = (  # "%" (trigram_similar) is what the index serves; its threshold is 0.3
+            others.filter(name__trigram_similar=company.name)
+            .annotate(similarity=TrigramSimilarity("name", company.name))
+            .order_by("-similarity")[:50]
+        )
+    wanted = _comparable_name(company.name)
+    best, best_ratio = None, SIMILAR_NAME
+    for other in others.only("pk", "name"):
+        ratio = difflib.SequenceMatcher(None, wanted, _comparable_name(other.name)).ratio()
+        if ratio >= best_ratio:
+            best, best_ratio = other, ratio
+    return best
+
+
+LEGAL_WORDS = re.compile(r"\b(ltd|limited|plc|llp|group|uk|scotland)\b\.?", re.IGNORECASE)
+
+
+def _comparable_name(name: str) -> str:
+    return " ".join(LEGAL_WORDS.sub(" ", name.casefold()).split())
+
+
+def application_approve(*, company: Company, link_base: str, approved_by: User) -> Invitation:
+    """Staff approve an application: the company is published and the applicant invited to
+    own it."""
+    with transaction.atomic():
+        company.status = Company.Status.PUBLISHED
+        company_save(company=company)
+        return invitation_create(
+            company=company,
+            email=company.applicant_email or company.contact_email,
+            role=CompanyMembership.Role.OWNER,
+            invited_by=approved_by,
+            link_base=link_base,
+        )

@@ -185,3 +185,32 @@ def staff_client(client: Client, staff_user: User) -> Client:
     client.force_login(staff_user)
     pass_second_step(client, staff_user)
     return client
+
+
+@pytest.fixture
+def member_company(db: None) -> Company:
+    """A published company that the ``member`` owns."""
+    cluster = ClusterFactory(name="Cyber Security", slug="cyber-security")
+    return CompanyFactory(
+        name="Osprey Secure Example Ltd",
+        slug="osprey-secure",
+        summary="Penetration testing and incident response for councils and health boards.",
+        capabilities=[CapabilityFactory(cluster=cluster, name="Penetration testing")],
+    )
+
+
+@pytest.fixture
+def member(member_company: Company) -> User:
+    from members.models import CompanyMembership
+
+    user = UserFactory(email="owner@osprey.example", full_name="Morgan Owner")
+    CompanyMembership.objects.create(
+        user=user, company=member_company, role=CompanyMembership.Role.OWNER
+    )
+    return user
+
+
+@pytest.fixture
+def member_client(client: Client, member: User) -> Client:
+    client.force_login(member)
+    return client

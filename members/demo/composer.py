@@ -26,6 +26,8 @@ DEMO_COMPANY_COUNT = 60
 ANCHOR = datetime.datetime(2026, 11, 1, 9, 30, tzinfo=datetime.UTC)
 EXPIRED_BETWEEN = (datetime.date(2023, 3, 1), datetime.date(2025, 9, 30))
 CURRENT_BETWEEN = (datetime.date(2028, 1, 31), datetime.date(2031, 6, 30))
+# Certificates reissued every year (Cyber Essentials) expire within twelve months of the anchor.
+RENEWED_WITHIN = (datetime.date(2026, 12, 1), datetime.date(2027, 10, 31))
 FRAMEWORK_CURRENT_BETWEEN = (datetime.date(2027, 6, 30), datetime.date(2030, 3, 31))
 SUMMARY_LIMIT = 300
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -375,12 +377,16 @@ class Composer:
     def _certificate(self, certification: Certification) -> CertificationPlan:
         rng = self.rng
         roll = rng.random()
+        yearly = bool(certification.valid_for_months)  # reissued every year: always dated
+        valid_until: datetime.date | None
         if roll < 0.6:
-            valid_until = _date_between(rng, CURRENT_BETWEEN)
+            valid_until = _date_between(rng, RENEWED_WITHIN if yearly else CURRENT_BETWEEN)
         elif roll < 0.85:
             valid_until = _date_between(rng, EXPIRED_BETWEEN)
         else:
-            valid_until = None
+            valid_until = (
+                RENEWED_WITHIN[0] + datetime.timedelta(days=int(roll * 300)) if yearly else None
+            )
         initials = "".join(part[0] for part in certification.slug.split("-")).upper()
         return CertificationPlan(
             certification=certification,

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from members.models import Company
+from members.models import Company, CompanyMembership
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -46,10 +47,56 @@ def _validator() -> str:
 def test_every_public_page_is_valid_html(
     client: Client, company_with_profile: Company, tmp_path: Path
 ) -> None:
+    _assert_valid(client, PAGES, tmp_path)
+
+
+def test_every_member_page_is_valid_html(
+    client: Client, company_with_profile: Company, tmp_path: Path
+) -> None:
+    owner = UserFactory(email="owner@heather-data.example")
+    CompanyMembership.objects.create(user=owner, company=company_with_profile, role="owner")
+    pages = {
+        "apply": "/members/apply/",
+        "apply-errors": ("/members/apply/", {"name": "", "website": "nope"}),
+        "apply-thanks": "/members/apply/thanks/",
+        "invitation-unknown": "/members/invitations/not-a-token/",
+    }
+    _assert_valid(client, pages, tmp_path)
+
+    client.force_login(owner)
+    base = f"/members/{company_with_profile.slug}"
+    pages = {
+        "dashboard": "/members/",
+        "profile": f"{base}/profile/",
+        "profile-errors": (f"{base}/profile/", {"name": "", "website": "nope"}),
+        "certifications": f"{base}/certifications/",
+        "certifications-errors": (
+            f"{base}/certifications/",
+            {
+                "certifications-TOTAL_FORMS": "1",
+                "certifications-INITIAL_FORMS": "0",
+                "certifications-0-valid_until": "2027-06-30",
+            },
+        ),
+        "frameworks": f"{base}/frameworks/",
+        "case-studies": f"{base}/case-studies/",
+        "team": f"{base}/team/",
+        "team-errors": (f"{base}/team/", {"email": "not an address"}),
+    }
+    _assert_valid(client, pages, tmp_path)
+
+
+def _assert_valid(
+    client: Client, pages: dict[str, str | tuple[str, dict[str, str]]], tmp_path: Path
+) -> None:
     files = []
-    for name, path in PAGES.items():
-        response = client.get(path)
-        assert response.status_code in {200, 404}, path
+    for name, page in pages.items():
+        if isinstance(page, tuple):
+            path, data = page
+            response = client.post(path, data)
+        else:
+            path, response = page, client.get(page)
+        assert response.status_code in {200, 404}, (path, response.status_code)
         file = tmp_path / f"{name}.html"
         file.write_bytes(response.content)
         files.append(str(file))

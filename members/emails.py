@@ -1,0 +1,46 @@
+"""The emails members and staff get: plain text, the site's name, one clear action each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from members.models import Company, Invitation, User
+
+
+def send_invitation(invitation: Invitation, link: str) -> None:
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "site_name": settings.SITE_NAME,
+        "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+    }
+    send_mail(
+        subject=f"Your invitation to update {invitation.company.name} in the {settings.SITE_NAME}",
+        message=render_to_string("members/emails/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+
+
+def staff_addresses() -> list[str]:
+    """Who hears about applications: STAFF_NOTIFICATION_EMAILS, else every active staff user."""
+    configured: list[str] = settings.STAFF_NOTIFICATION_EMAILS
+    if configured:
+        return configured
+    staff = User.objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
+    return sorted(staff)
+
+
+def send_application_to_staff(company: Company, review_url: str) -> None:
+    recipients = staff_addresses()
+    if not recipients:
+        return
+    context = {"company": company, "review_url": review_url, "site_name": settings.SITE_NAME}
+    send_mail(
+        subject=f"Application to be listed: {company.name}",
+        message=render_to_string("members/emails/application.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )

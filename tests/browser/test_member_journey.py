@@ -1,0 +1,240 @@
+"""Members in a real browser: accept an invitation, keep the profile, and see buyers get it;
+apply to be listed and, once staff approve, take the listing over. Axe checks every member page
+on the way, and one journey is done with the keyboard alone."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from members import services
+from members.models import Company, CompanyMembership, User
+from tests.factories import CapabilityFactory, ClusterFactory, CompanyFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "granite-lighthouse-orchard-19"
+LINK = re.compile(r"/members/invitations/[\w-]+/")
+
+
+def no_axe_violations(page: Page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def emailed_link() -> str:
+    found = LINK.search(mail.outbox[-1].body)
+    assert found, mail.outbox[-1].body
+    return found.group(0)
+
+
+@pytest.fixture
+def osprey(db: None) -> Company:
+    cyber = ClusterFactory(name="Cyber Security", slug="cyber-security")
+    return CompanyFactory(
+        name="Osprey Secure Example Ltd",
+        slug="osprey-secure",
+        summary="Penetration testing for councils.",
+        clusters=[cyber],
+        capabilities=[CapabilityFactory(cluster=cyber, name="Penetration testing")],
+    )
+
+
+@pytest.fixture
+def sign_in(page: Page, live_server: object) -> Callable[[User], None]:
+    """Sign a user in by giving the browser a session cookie (sign-in has its own tests)."""
+
+    def signed_in(user: User) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": str(live_server)}]
+        )
+
+    return signed_in
+
+
+def test_an_invited_member_sets_up_an_account_keeps_the_profile_and_buyers_see_it(
+    page: Page, osprey: Company
+) -> None:
+    services.invitation_create(
+        company=osprey,
+        email="alex@osprey.example",
+        role=CompanyMembership.Role.OWNER,
+        invited_by=None,
+        link_base="http://ignored.example",
+    )
+    page.goto(emailed_link())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create your account")
+    expect(page.locator("main")).to_contain_text("Osprey Secure Example Ltd")
+    no_axe_violations(page)
+
+    # A password that is too short: the error is said, linked, and nothing else is lost.
+    page.get_by_label("Your name").fill("Alex Osprey")
+    page.get_by_label("Choose a password").fill("short")
+    page.get_by_label("The same password again").fill("short")
+    page.get_by_role("button", name=re.compile("Create", re.I)).click()
+    expect(page.locator(".error-summary")).to_contain_text("too short")
+    expect(page.get_by_label("Your name")).to_have_value("Alex Osprey")
+    no_axe_violations(page)
+
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("The same password again").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Create", re.I)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your companies")
+    expect(page.locator("main")).to_contain_text("% complete")
+    no_axe_violations(page)
+
+    # Keep the profile: a longer summary.
+    page.get_by_role("link", name="Profile, clusters and capabilities").click()
+    no_axe_violations(page)
+    page.get_by_label("Summary").fill(
+        "Penetration testing and red-team exercises for councils, health boards and transport "
+        "operators across Scotland."
+    )
+    page.get_by_role("button", name="Save the profile").click()
+    expect(page.locator(".notice--success")).to_contain_text("Saved")
+
+    # Add a case study.
+    page.get_by_role("link", name="Case studies").click()
+    no_axe_violations(page)
+    page.get_by_label("Title").first.fill("Red-team exercise for a regional transport body")
+    page.get_by_label("Client").first.fill("A fictional transport partnership")
+    page.get_by_label("Summary").first.fill("Tested ticketing back offices end to end.")
+    page.get_by_role("button", name="Save the case studies").click()
+    expect(page.locator("main")).to_contain_text("Case study 1")
+
+    # Buyers see both at once: on the profile, and in search.
+    page.goto("/companies/osprey-secure/")
+    expect(page.locator("main")).to_contain_text("red-team exercises")
+    expect(page.locator("main")).to_contain_text("Red-team exercise for a regional transport body")
+    page.goto("/companies/?q=red-team")
+    expect(page.locator("main")).to_contain_text("Osprey Secure Example Ltd")
+
+
+def test_an_applicant_applies_staff_approve_and_the_applicant_takes_over(
+    page: Page, db: None, staff_user: User
+) -> None:
+    transport = ClusterFactory(name="Smart Ticketing and Transport", slug="transport")
+    CapabilityFactory(cluster=transport, name="Account-based ticketing")
+
+    page.goto("/members/apply/")
+    no_axe_violations(page)
+    page.get_by_role("button", name=re.compile("Send", re.I)).click()  # nothing filled in
+    expect(page.locator(".error-summary")).to_contain_text("Company name: This field is required")
+    no_axe_violations(page)
+
+    page.get_by_label("Company name").fill("Kelpie Fares Example Ltd")
+    page.get_by_label("Summary").fill("Account-based ticketing for transport partnerships.")
+    page.get_by_label("Contact name").fill("Rowan Applicant")
+    page.get_by_label("Contact email").fill("hello@kelpie.example")
+    page.get_by_label("Your email address").fill("rowan@kelpie.example")
+    page.get_by_label("Employee band").select_option("10-49")
+    page.get_by_label("Smart Ticketing and Transport").check()
+    page.get_by_label("Account-based ticketing").check()
+    page.get_by_role("button", name=re.compile("Send", re.I)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you")
+    no_axe_violations(page)
+
+    company = Company.objects.get(name="Kelpie Fares Example Ltd")
+    assert company.status == Company.Status.PENDING
+    assert mail.outbox[-1].to == [staff_user.email]
+    page.goto(f"/companies/{company.slug}/")
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text("Kelpie")
+
+    # Staff approve (the admin action calls this; tests/test_member_apply.py drives the admin).
+    services.application_approve(company=company, link_base="http://x", approved_by=staff_user)
+    page.goto(emailed_link())
+    page.get_by_label("Your name").fill("Rowan Applicant")
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("The same password again").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Create", re.I)).click()
+    expect(page.locator("main")).to_contain_text("Kelpie Fares Example Ltd")
+    assert CompanyMembership.objects.get(company=company).role == "owner"
+    page.goto(f"/companies/{company.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kelpie Fares Example Ltd")
+
+
+MEMBER_PAGES = [
+    "/members/",
+    "/members/osprey-secure/profile/",
+    "/members/osprey-secure/certifications/",
+    "/members/osprey-secure/frameworks/",
+    "/members/osprey-secure/case-studies/",
+    "/members/osprey-secure/team/",
+]
+
+
+@pytest.mark.parametrize("path", MEMBER_PAGES)
+def test_member_pages_have_no_axe_violations(
+    page: Page, osprey: Company, sign_in: Callable[[User], None], path: str
+) -> None:
+    owner = UserFactory(email="owner@osprey.example")
+    CompanyMembership.objects.create(user=owner, company=osprey, role="owner")
+    sign_in(owner)
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    assert page.locator("h1").count() == 1
+    no_axe_violations(page)
+
+
+def test_a_member_keeps_a_certificate_with_the_keyboard_alone(
+    page: Page, osprey: Company, sign_in: Callable[[User], None]
+) -> None:
+    from tests.factories import CertificationFactory
+
+    CertificationFactory(name="ISO/IEC 27001", slug="iso-27001")
+    owner = UserFactory(email="owner@osprey.example")
+    CompanyMembership.objects.create(user=owner, company=osprey, role="owner")
+    sign_in(owner)
+    page.goto("/members/osprey-secure/certifications/")
+
+    def tab_to(label: str) -> None:
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "() => { const el = document.activeElement;"
+                " return el.labels && el.labels.length ? el.labels[0].innerText"
+                " : (el.innerText || ''); }"
+            )
+            if focused.strip().splitlines()[:1] == [label]:
+                # What has focus shows it: the outline the style sheet draws.
+                outline = page.evaluate(
+                    "() => getComputedStyle(document.activeElement).outlineStyle"
+                )
+                assert outline != "none", f"no visible focus on {label}"
+                return
+        raise AssertionError(f"{label} never took focus")
+
+    tab_to("Certification")
+    page.keyboard.press("ArrowDown")  # the first certificate in the list
+    tab_to("Valid until")
+    # A date field takes digits in its locale's order (this chromium's may be month first).
+    digits = page.evaluate(
+        "() => new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2027, 5, 30))"
+        ".filter(p => p.type !== 'literal').map(p => p.value.padStart(2, '0')).join('')"
+    )
+    page.keyboard.type(digits)
+    tab_to("Save the certifications")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("Saved")
+    held = osprey.certifications.get()
+    assert (held.certification.name, held.valid_until) == (
+        "ISO/IEC 27001",
+        datetime.date(2027, 6, 30),
+    )
+
+
+def test_the_invitation_pages_have_no_axe_violations(page: Page, osprey: Company) -> None:
+    page.goto("/members/invitations/not-a-real-token/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("do not recognise")
+    no_axe_violations(page)
