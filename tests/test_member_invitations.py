@@ -223,3 +223,15 @@ def test_staff_invite_from_the_admin_through_the_same_service(
     assert invitation.token_hash and invitation.expires_at
     assert mail.outbox[0].to == ["first.owner@osprey.example"]
     assert LINK.search(mail.outbox[0].body)
+
+
+def test_the_team_page_offers_no_remove_for_the_only_owner(
+    member_client: Client, member_company: Company, member: User
+) -> None:
+    colleague = UserFactory(email="editor@osprey.example")
+    editor = CompanyMembership.objects.create(user=colleague, company=member_company, role="editor")
+    html = member_client.get(reverse("area:team", args=[member_company.slug])).text
+    assert reverse("area:remove_member", args=[member_company.slug, editor.pk]) in html
+    own = member.memberships.get()
+    assert reverse("area:remove_member", args=[member_company.slug, own.pk]) not in html
+    assert "The only owner" in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -258,3 +259,43 @@ def test_saving_the_profile_as_shown_changes_nothing(
     assert set(after.capabilities.all()) == set(before.capabilities.all())
     assert set(after.sectors.all()) == set(before.sectors.all())
     assert after.fair_work_first and after.pays_real_living_wage
+
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def test_member_text_is_escaped_in_snippets_the_admin_and_the_csv(
+    member_client: Client, member_company: Company, staff_user: User
+) -> None:
+    description = f"We audit quixotic ticketing back offices {HOSTILE} for councils."
+    response = member_client.post(
+        url(member_company),
+        profile_data(member_company, name=f"=HYPERLINK(1) {HOSTILE}", description=description),
+    )
+    assert response.status_code == 302
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+
+    results = member_client.get("/companies/?q=quixotic").text
+    assert "<img src=x" not in results
+    snippet = results.split('class="company-card__snippet"', 1)[1].split("</p>", 1)[0]
+    assert "<mark>quixotic</mark>" in snippet.lower()
+    # The only tags are the highlight's own (PostgreSQL's parser drops the tag's text; the
+    # plain-text engine keeps it, escaped).
+    assert set(re.findall(r"</?(\w+)", snippet)) <= {"mark", "span"}
+    assert escaped in results.split("company-card__snippet")[0]  # the name, on the card
+
+    admin = Client()
+    admin.force_login(staff_user)
+    for page in (
+        reverse("admin:members_company_changelist"),
+        reverse("admin:members_company_change", args=[member_company.pk]),
+        reverse("admin:members_company_history", args=[member_company.pk]),
+    ):
+        html = admin.get(page).text
+        assert "<img src=x" not in html, page
+        assert escaped in html, page
+
+    export = member_client.get("/companies/export.csv")
+    csv = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
+    assert "'=HYPERLINK(1)" in csv  # shown as text by a spreadsheet, never run

@@ -201,7 +201,9 @@ def team(request: HttpRequest, membership: CompanyMembership) -> HttpResponse:
             )
             return redirect("area:team", slug=company.slug)
     pending = company.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
+    owners = sum(member.role == CompanyMembership.Role.OWNER for member in members)
     context = {"company": company, "membership": membership, "members": members}
+    context["last_owner_only"] = owners == 1  # that owner's row offers no Remove
     context |= {"form": form, "pending": pending}
     return render(request, "members/area/team.html", context)
 
