@@ -74,9 +74,13 @@ INSTALLED_APPS = [
     "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django_htmx",
     "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "directory",
     "clusters",
     "members",
+    "accounts",
 ]
 
 # Widget templates come from templates/ too (templates/django/forms/widgets/ overrides one).
@@ -90,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,15 +133,85 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
+# allauth's backend only: every password check goes through its rate-limited sign-in flow.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
+# The member area (the signed-in user's companies).
 LOGIN_REDIRECT_URL = "/members/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Accounts (django-allauth, see accounts/). Members sign in with their email address and a password
+# or a code sent to that address. There is no public sign-up: accounts come from invitations (whose
+# link proves the address) or from staff, so no address needs verifying after the fact.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "request_login_code": "accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "accounts.forms.ConfirmLoginCodeForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# One address per account, User.email, which staff may change in the admin. allauth's own reset
+# tokens would copy it into its list of addresses (EmailAddress) as a second, unverified one that
+# a change in the admin leaves behind; Django's tokens read User.email and expire when it changes.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordResetTokenGenerator"  # noqa: S105
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Before a change to two-factor sign-in: the password, or an authenticator code. (allauth's third
+# way, an emailed code, goes to addresses in its own list, which this site leaves empty.)
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+# The same answer for an address with an account and one without, on every form that takes one.
+ACCOUNT_PREVENT_ENUMERATION = True
+# Sessions end with the browser; no "remember me" on shared council laptops.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
+# A short email after a password or two-factor change, so an unexpected one is noticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Counted in the cache (Redis in production, so every process and host shares the counts). "key"
+# is the email address typed, whether or not it has an account; "ip" the client's address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Wrong passwords and wrong two-factor codes: five per account per five minutes.
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+}
+# Staff use an authenticator app (TOTP) with recovery codes; members may too.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
+MFA_TOTP_ISSUER = SITE_NAME
+# allauth refuses an authenticator while an address is unverified, lest someone who signed up with
+# another's address lock its owner out. Nobody signs up here, and addresses are not verified apart.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Accept the code before and after the current one: phones' clocks drift.
+MFA_TOTP_TOLERANCE = 1
+# Staff reach the admin only from a session that passed a second factor (accounts/middleware.py).
+# Relaxed by default with DEBUG on, so a local demo needs no authenticator app.
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -285,9 +361,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security: safe by default, each switch configurable for a deployment behind a TLS proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=False) else None
-)
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Rate limits per client address: behind proxies, the address is the one this many hops back in
+# X-Forwarded-For (each proxy appends the address it saw), not the last proxy's own.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
@@ -314,6 +392,29 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+}
+
+# The cache holds sign-in rate limits and used two-factor codes, which must be shared by every
+# process and host: Redis in production. Without REDIS_URL, each process counts on its own.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    # The URL may hold a password: name only what it starts with.
+    raise ImproperlyConfigured(
+        "REDIS_URL must start with redis://, rediss:// or unix://, not "
+        f"{REDIS_URL.split(':', 1)[0]!r}"
+    )
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "directory",
+            # A Redis that hangs fails a sign-in in seconds instead of holding a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 # Search (members/search/): each process remembers text matches up to this many bytes, and

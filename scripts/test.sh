@@ -8,6 +8,8 @@
 #                    concurrent runs on one server apart; pytest-django creates test_<name>_gwN
 #                    databases and drops them afterwards).
 # REQUIRE_POSTGRES=1 fail when PostgreSQL is not reachable instead of skipping that pass.
+# TEST_REDIS_URL     Redis for tests/test_shared_rate_limits.py (default redis://127.0.0.1:6379/0);
+#                    those tests skip when it does not answer, and fail instead with REQUIRE_REDIS=1.
 # PYTEST_WORKERS     pytest-xdist workers (default: auto, one per core).
 # SKIP_SYSTEM_DEPS=1 do not check for (or install) chromium, java and caddy; see
 #                    scripts/system_deps.sh. Implied for what the pytest arguments deselect

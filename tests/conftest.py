@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -33,6 +34,7 @@ from tests.factories import (
     SectorFactory,
     UserFactory,
 )
+from tests.mfa import add_authenticator_app, pass_second_step
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +81,10 @@ def _test_safe_settings(settings: Settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each test counts sign-in attempts from zero, in this process's memory, whatever REDIS_URL
+    # the shell has (tests/test_accounts_shared_limits.py uses Redis on purpose).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
 
 
 @pytest.fixture
@@ -167,12 +173,17 @@ def company_with_profile(db: None) -> Company:
 
 @pytest.fixture
 def staff_user(db: None) -> User:
-    return UserFactory(email="curator@industry-body.example", is_staff=True, is_superuser=True)
+    """A superuser with an authenticator app, as every staff account has where MFA is required."""
+    user = UserFactory(email="curator@industry-body.example", is_staff=True, is_superuser=True)
+    add_authenticator_app(user)
+    return user
 
 
 @pytest.fixture
 def staff_client(client: Client, staff_user: User) -> Client:
+    """Signed in as staff_user, past the second step, so the admin opens."""
     client.force_login(staff_user)
+    pass_second_step(client, staff_user)
     return client
 
 

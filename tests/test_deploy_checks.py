@@ -24,6 +24,8 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "directory.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        # Named, not connected to: the checks and settings below never reach Redis.
+        "REDIS_URL": "redis://redis.internal.example:6379/0",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -60,6 +62,74 @@ def test_deploy_check_notices_a_switched_off_https_redirect(tmp_path: Path) -> N
     assert "security.W008" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("overrides", "warning"),
+    [
+        ({"REDIS_URL": ""}, "accounts.W001"),
+        ({"STAFF_REQUIRE_MFA": "0"}, "accounts.W002"),
+    ],
+    ids=["cache-in-each-process", "staff-without-mfa"],
+)
+def test_deploy_check_notices_weakened_sign_in_protection(
+    tmp_path: Path, overrides: dict[str, str], warning: str
+) -> None:
+    env = production_env(tmp_path, **overrides)
+
+    result = run_python(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert warning in result.stderr
+
+
+def _settings_value(env: dict[str, str], expression: str) -> str:
+    result = run_python(env, "-c", f"from directory import settings; print({expression})", "--")
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_cache_is_redis_when_redis_url_is_set(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+
+    backend = _settings_value(env, "settings.CACHES['default']['BACKEND']")
+    location = _settings_value(env, "settings.CACHES['default']['LOCATION']")
+
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert location == "redis://redis.internal.example:6379/0"
+
+
+def test_cache_is_local_memory_without_redis_url(tmp_path: Path) -> None:
+    env = production_env(tmp_path, REDIS_URL="")
+
+    backend = _settings_value(env, "settings.CACHES['default']['BACKEND']")
+
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.parametrize(
+    ("debug", "expected"), [("0", "True"), ("1", "False")], ids=["production", "debug"]
+)
+def test_staff_need_mfa_unless_debug_is_on(tmp_path: Path, debug: str, expected: str) -> None:
+    env = production_env(tmp_path, DEBUG=debug)
+
+    assert _settings_value(env, "settings.STAFF_REQUIRE_MFA") == expected
+
+
+def test_staff_mfa_can_be_required_with_debug_on(tmp_path: Path) -> None:
+    env = production_env(tmp_path, DEBUG="1", STAFF_REQUIRE_MFA="1")
+
+    assert _settings_value(env, "settings.STAFF_REQUIRE_MFA") == "True"
+
+
+def test_settings_refuse_a_redis_url_that_is_not_one_without_echoing_it(tmp_path: Path) -> None:
+    env = production_env(tmp_path, REDIS_URL="http://:s3cret-password@cache.example:6379")
+
+    result = run_python(env, "-c", "import directory.settings")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: REDIS_URL must start with redis://" in result.stderr
+    assert "s3cret-password" not in result.stderr
+
+
 def test_settings_refuse_to_load_without_secret_key_when_debug_is_off(tmp_path: Path) -> None:
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
@@ -76,6 +146,8 @@ def test_settings_refuse_to_load_without_secret_key_when_debug_is_off(tmp_path: 
         ("DEBUG", "maybe", "DEBUG must be a boolean"),
         ("SECURE_SSL_REDIRECT", "sometimes", "SECURE_SSL_REDIRECT must be a boolean"),
         ("SECURE_HSTS_SECONDS", "a-year", "SECURE_HSTS_SECONDS must be an integer"),
+        ("STAFF_REQUIRE_MFA", "perhaps", "STAFF_REQUIRE_MFA must be a boolean"),
+        ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT must be an integer"),
     ],
 )
 def test_settings_refuse_a_malformed_value(

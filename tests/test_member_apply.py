@@ -207,3 +207,17 @@ def test_approving_a_published_company_again_is_skipped(
     )
     assert "Skipped Thistle Secure Example Ltd" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(
+    transport: tuple[Cluster, Capability], settings: Any
+) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # every request arrives from the proxy
+    flooder = Client(HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy)
+    for number in range(5):
+        data = application(*transport, name=f"Flood {number}", companies_house_number="")
+        flooder.post(reverse("area:apply"), data)
+    assert flooder.post(reverse("area:apply"), application(*transport)).status_code == 429
+    visitor = Client(HTTP_X_FORWARDED_FOR="203.0.113.20", **proxy)
+    assert visitor.post(reverse("area:apply"), application(*transport)).status_code == 302

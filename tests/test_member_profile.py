@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.forms_as_sent import form_as_sent
+from tests.mfa import pass_second_step
 from tests.search_data import search
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +290,7 @@ def test_member_text_is_escaped_in_snippets_the_admin_and_the_csv(
 
     admin = Client()
     admin.force_login(staff_user)
+    pass_second_step(admin, staff_user)  # staff need the second factor for the admin
     for page in (
         reverse("admin:members_company_changelist"),
         reverse("admin:members_company_change", args=[member_company.pk]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+from allauth.account.adapter import get_adapter
 from django_ratelimit.core import is_ratelimited
 
 from members import services
@@ -14,12 +15,19 @@ from members.forms import ApplicationForm, grouped_capabilities
 APPLICATIONS_PER_ADDRESS = "5/h"
 
 
+def client_ip(_group: str, request: HttpRequest) -> str:
+    """The visitor's address as sign-in's limits see it: behind proxies, the one
+    TRUSTED_PROXY_COUNT hops back in X-Forwarded-For, not the proxy's own."""
+    address: str = get_adapter(request).get_client_ip(request)
+    return address
+
+
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
         if is_ratelimited(
-            request, group="apply", key="ip", rate=APPLICATIONS_PER_ADDRESS, increment=True
+            request, group="apply", key=client_ip, rate=APPLICATIONS_PER_ADDRESS, increment=True
         ):
             return render(request, "members/area/apply_limited.html", status=429)
         if form.is_robot():

@@ -19,7 +19,9 @@ from members import services
 from members.forms import NewAccountForm
 from members.models import User
 
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The one backend in AUTHENTICATION_BACKENDS: a session names its backend, and one not listed there
+# is signed out on the next request.
+LOGIN_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 @require_http_methods(["GET", "POST"])
