@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from allauth.account.adapter import get_adapter
 from django_ratelimit.core import is_ratelimited
 
 from members import services
