@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +17,14 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django import Settings
 
 from members import services
 from members.logos import prepare_logo
 from members.models import Company, CompanyMembership, User
 from tests.factories import CapabilityFactory, ClusterFactory, CompanyFactory, UserFactory
+from tests.mfa import pass_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,36 +59,64 @@ def osprey(db: None) -> Company:
         name="Osprey Secure Example Ltd",
         slug="osprey-secure",
         summary="Penetration testing for councils.",
+        contact_email="alex@osprey.example",
         clusters=[cyber],
         capabilities=[CapabilityFactory(cluster=cyber, name="Penetration testing")],
     )
 
 
+def session_cookie(user: User, live_server: object) -> dict[str, str]:
+    """A signed-in session for the browser (sign-in has its own tests); staff past the second
+    step, as they would be after typing their authenticator code."""
+    client = Client()
+    client.force_login(user)
+    if user.is_staff:
+        pass_second_step(client, user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    return {"name": cookie.key, "value": cookie.value, "url": str(live_server)}
+
+
 @pytest.fixture
 def sign_in(page: Page, live_server: object) -> Callable[[User], None]:
-    """Sign a user in by giving the browser a session cookie (sign-in has its own tests)."""
-
     def signed_in(user: User) -> None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies(
-            [{"name": cookie.key, "value": cookie.value, "url": str(live_server)}]
-        )
+        page.context.add_cookies([session_cookie(user, live_server)])  # type: ignore[list-item]
 
     return signed_in
 
 
-def test_an_invited_member_sets_up_an_account_keeps_the_profile_and_buyers_see_it(
-    page: Page, osprey: Company
-) -> None:
-    services.invitation_create(
-        company=osprey,
-        email="alex@osprey.example",
-        role=CompanyMembership.Role.OWNER,
-        invited_by=None,
-        link_base="http://ignored.example",
+@pytest.fixture
+def staff_page(browser: Browser, live_server: object, staff_user: User) -> Iterator[Page]:
+    """A second browser, signed in as staff, beside the member's."""
+    context = browser.new_context(
+        base_url=str(live_server), viewport={"width": 1280, "height": 900}
     )
+    context.add_cookies([session_cookie(staff_user, live_server)])  # type: ignore[list-item]
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def run_company_action(staff_page: Page, company: Company, action: str) -> None:
+    """In the admin's company list, tick one company and run an action on it."""
+    staff_page.goto("/admin/members/company/")
+    staff_page.locator(f"input[name=_selected_action][value='{company.pk}']").check()
+    staff_page.locator("select[name=action]").select_option(action)
+    staff_page.get_by_role("button", name="Run").or_(
+        staff_page.get_by_role("button", name="Go")
+    ).click()
+
+
+def test_an_invited_member_sets_up_an_account_keeps_the_profile_and_buyers_see_it(
+    page: Page, staff_page: Page, osprey: Company
+) -> None:
+    # Staff invite the company's contact as its first owner, from the admin.
+    run_company_action(staff_page, osprey, "invite_contacts_as_owners")
+    expect(staff_page.locator(".messagelist")).to_contain_text(
+        "Invited alex@osprey.example to own Osprey Secure Example Ltd"
+    )
+    assert mail.outbox[-1].to == ["alex@osprey.example"]
+
     page.goto(emailed_link())
     expect(page.get_by_role("heading", level=1)).to_have_text("Create your account")
     expect(page.locator("main")).to_contain_text("Osprey Secure Example Ltd")
@@ -137,7 +166,7 @@ def test_an_invited_member_sets_up_an_account_keeps_the_profile_and_buyers_see_i
 
 
 def test_an_applicant_applies_staff_approve_and_the_applicant_takes_over(
-    page: Page, db: None, staff_user: User
+    page: Page, staff_page: Page, staff_user: User
 ) -> None:
     transport = ClusterFactory(name="Smart Ticketing and Transport", slug="transport")
     CapabilityFactory(cluster=transport, name="Account-based ticketing")
@@ -166,8 +195,14 @@ def test_an_applicant_applies_staff_approve_and_the_applicant_takes_over(
     page.goto(f"/companies/{company.slug}/")
     expect(page.get_by_role("heading", level=1)).not_to_contain_text("Kelpie")
 
-    # Staff approve (the admin action calls this; tests/test_member_apply.py drives the admin).
-    services.application_approve(company=company, link_base="http://x", approved_by=staff_user)
+    # Staff find the application among the pending ones and approve it.
+    staff_page.goto("/admin/members/company/?status__exact=pending")
+    expect(staff_page.locator("#result_list")).to_contain_text("Kelpie Fares Example Ltd")
+    run_company_action(staff_page, company, "approve_applications")
+    expect(staff_page.locator(".messagelist")).to_contain_text(
+        "Published Kelpie Fares Example Ltd and invited rowan@kelpie.example"
+    )
+    assert mail.outbox[-1].to == ["rowan@kelpie.example"]
     page.goto(emailed_link())
     page.get_by_label("Your name").fill("Rowan Applicant")
     page.get_by_label("Choose a password").fill(PASSWORD)
