@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Company, CompanyCertification
+from members.models import EXPIRY_WARNING_DAYS, Company, CompanyCertification
 
 SUMMARY_AT_LEAST = 80  # characters: a sentence that tells a buyer what the company does
-EXPIRY_WARNING = datetime.timedelta(days=60)
+EXPIRY_WARNING = datetime.timedelta(days=EXPIRY_WARNING_DAYS)
 CONFIRM_EVERY = datetime.timedelta(days=365)
 
 
@@ -65,7 +65,7 @@ def completeness(company: Company, today: datetime.date | None = None) -> Comple
                 reverse("area:case_studies", args=[company.slug]),
             ),
             Check(
-                "Certificates current for at least 60 more days",
+                f"Certificates current for at least {EXPIRY_WARNING_DAYS} more days",
                 not lapsing,
                 "Renew or update: "
                 + ", ".join(f"{held.certification.name}{_ends(held, today)}" for held in lapsing),

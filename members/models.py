@@ -69,10 +69,15 @@ class CompanyHistory(HistoricalRecords):
 
 # The link rows of a company's many-to-many fields: field name -> [(link row id, target id)].
 LinkRows = dict[str, list[tuple[int, int]]]
-COMPANY_HISTORY = CompanyHistory(m2m_fields=["clusters", "capabilities", "sectors"])
+# reminder_sent_at is bookkeeping of the reminder command, not a change to the profile.
+COMPANY_HISTORY = CompanyHistory(
+    m2m_fields=["clusters", "capabilities", "sectors"], excluded_fields=["reminder_sent_at"]
+)
 
 # A profile that staff have not verified for this long is shown as due for review.
 VERIFICATION_FRESH_FOR = datetime.timedelta(days=365)
+# Certificates expiring within this many days are flagged to members and staff.
+EXPIRY_WARNING_DAYS = 60
 
 
 def verification_is_stale(last_verified_at: datetime.datetime | None) -> bool:
@@ -147,6 +152,30 @@ class CompanyQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user)
+
+    def not_verified_since(self, when: datetime.datetime) -> CompanyQuerySet:
+        """Never verified by staff, or last verified before ``when``."""
+        return self.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=when))
+
+    def stale(self) -> CompanyQuerySet:
+        """Due for staff review: not verified within VERIFICATION_FRESH_FOR."""
+        return self.not_verified_since(timezone.now() - VERIFICATION_FRESH_FOR)
+
+    def changed_by_member_since_review(self) -> CompanyQuerySet:
+        """A member saved a change that staff have not reviewed yet."""
+        return self.filter(member_changed_at__isnull=False).filter(
+            Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=models.F("member_changed_at"))
+        )
+
+    def without_capabilities(self) -> CompanyQuerySet:
+        return self.filter(capabilities__isnull=True)
+
+    def with_certificates_expiring(self, days: int = EXPIRY_WARNING_DAYS) -> CompanyQuerySet:
+        """Holding a certificate already expired or expiring within ``days`` (each once)."""
+        until = timezone.localdate() + datetime.timedelta(days=days)
+        return self.filter(
+            pk__in=CompanyCertification.objects.filter(valid_until__lte=until).values("company_id")
+        )
 
     def with_card_data(self) -> CompanyQuerySet:
         """What a result card shows, in a fixed number of queries however many rows."""
@@ -232,8 +261,33 @@ class Company(models.Model):
     last_verified_at = models.DateTimeField(
         null=True, blank=True, help_text="When staff last checked this profile."
     )
+    last_verified_by = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who last verified this profile.",
+    )
     last_confirmed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the member last confirmed it is current."
+    )
+    member_changed_at = models.DateTimeField(
+        "last changed by a member",
+        null=True,
+        blank=True,
+        help_text="When someone at the company last saved a change in the member area.",
+    )
+    reviewed_at = models.DateTimeField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="When staff last reviewed the member's changes.",
+    )
+    reminder_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When send_profile_reminders last emailed the owners (at most every 30 days).",
     )
     applicant_email = models.EmailField(
         blank=True, help_text="Who applied to be listed: invited as owner when staff approve."

@@ -331,8 +331,11 @@ def company_member_save(
     capabilities: Iterable[Capability],
     sectors: Iterable[Sector],
 ) -> Company:
-    """A member's edit of their profile: refused with EditConflict if someone saved since."""
+    """A member's edit of their profile: refused with EditConflict if someone saved since.
+
+    Marks the company as changed by a member, for the staff review queue."""
     with unchanged_since(company, version):
+        company.member_changed_at = timezone.now()
         return company_save(
             company=company, clusters=clusters, capabilities=capabilities, sectors=sectors
         )
@@ -351,6 +354,7 @@ def company_parts_save(
             company_part_delete(part=part)
         for part in save:
             company_part_save(part=part)
+        Company.objects.filter(pk=company.pk).update(member_changed_at=timezone.now())
 
 
 def company_confirm(*, company: Company) -> Company:
