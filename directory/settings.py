@@ -62,7 +62,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "Scottish Tech Cluster Capability Directory")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "directory.admin_site.DirectoryAdminConfig",  # django.contrib.admin with the work queues
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -13,9 +13,6 @@ from accounts import views as accounts_views
 from directory import views
 from directory.sitemaps import SITEMAPS
 
-admin.site.site_header = "Capability directory: curation"
-admin.site.site_title = "Directory curation"
-admin.site.index_title = "Clusters, companies and reference lists"
 # The admin's sign-in page sends people to allauth's, with its rate limits and second factor.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 

@@ -4,15 +4,28 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from members import services
 from members.admin_batch import OneChangePerRequest
+from members.admin_filters import (
+    ChangedByMemberFilter,
+    ExpiringCertificatesFilter,
+    NoCapabilitiesFilter,
+    NotVerifiedFilter,
+)
+from members.history import company_history, revert_preview
 from members.logos import LogoField
 from members.models import (
     CaseStudy,
@@ -25,7 +38,6 @@ from members.models import (
     SharedShortlist,
     User,
 )
-from members.search.documents import search_batch
 
 
 @admin.register(User)
@@ -116,18 +128,28 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
     list_display = [
         "name",
         "status",
-        "possible_duplicate_of",
+        "cluster_list",
         "region",
         "employee_band",
-        "last_verified_at",
+        "verified",
+        "member_changed_at",
         "updated_at",
+        "possible_duplicate_of",
     ]
-    list_filter = ["status", "clusters", "region", "employee_band", "last_verified_at"]
+    list_filter = [
+        "status",
+        "clusters",
+        "region",
+        "employee_band",
+        NotVerifiedFilter,
+        ChangedByMemberFilter,
+        NoCapabilitiesFilter,
+        ExpiringCertificatesFilter,
+    ]
     list_select_related = ["region", "possible_duplicate_of"]
     search_fields = [
         "name",
         "slug",
-        "summary",
         "companies_house_number",
         "contact_email",
         "applicant_email",
@@ -135,7 +157,15 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["region", "capabilities", "clusters", "sectors"]
     date_hierarchy = "updated_at"
-    readonly_fields = ["created_at", "updated_at", "possible_duplicate_of"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "possible_duplicate_of",
+        "last_verified_by",
+        "member_changed_at",
+        "reviewed_at",
+        "reminder_sent_at",
+    ]
     inlines = [
         CompanyCertificationInline,
         CompanyFrameworkInline,
@@ -171,57 +201,174 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
             },
         ),
         (
-            "Verification",
-            {"fields": ["last_verified_at", "last_confirmed_at", "created_at", "updated_at"]},
+            "Verification and review",
+            {
+                "fields": [
+                    "last_verified_at",
+                    "last_verified_by",
+                    "last_confirmed_at",
+                    "member_changed_at",
+                    "reviewed_at",
+                    "reminder_sent_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
         # Filled in when a company applies on the site; the duplicate is flagged, never merged.
         ("Application", {"fields": ["applicant_email", "possible_duplicate_of"]}),
     ]
 
-    actions = ["approve_applications", "invite_contacts_as_owners"]
+    actions = [
+        "publish",
+        "archive",
+        "mark_verified",
+        "mark_reviewed",
+        "revert_member_changes",
+        "approve_applications",
+        "reject_applications",
+        "invite_contacts_as_owners",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Company]:
+        return super().get_queryset(request).prefetch_related("clusters")
+
+    @admin.display(description="clusters")
+    def cluster_list(self, company: Company) -> str:
+        return ", ".join(cluster.name for cluster in company.clusters.all())
+
+    @admin.display(description="last verified", ordering="last_verified_at")
+    def verified(self, company: Company) -> str:
+        when = company.last_verified_at
+        shown = f"{timezone.localtime(when):%-d %b %Y}" if when else "never"
+        return f"{shown} (stale)" if company.verification_is_stale else shown
+
+    # Actions: each says what it did, and what it skipped and why ---------------------------
+
+    @admin.action(description="Publish")
+    def publish(self, request: HttpRequest, queryset: models.QuerySet[Company]) -> None:
+        with ActionReport(self, request, "Published") as report:
+            for company in queryset.prefetch_related("capabilities"):
+                refusal = services.publish_refusal(company)
+                if refusal:
+                    report.skip(company, refusal)
+                    continue
+                services.company_set_status(company=company, status=Company.Status.PUBLISHED)
+                report.done(company)
+
+    @admin.action(description="Archive (hide from buyers)")
+    def archive(self, request: HttpRequest, queryset: models.QuerySet[Company]) -> None:
+        with ActionReport(self, request, "Archived") as report:
+            for company in queryset:
+                if company.status == Company.Status.ARCHIVED:
+                    report.skip(company, "it is already archived")
+                    continue
+                services.company_set_status(company=company, status=Company.Status.ARCHIVED)
+                report.done(company)
+
+    @admin.action(description="Mark verified (checked by me today)")
+    def mark_verified(self, request: HttpRequest, queryset: models.QuerySet[Company]) -> None:
+        with ActionReport(self, request, "Marked verified") as report:
+            for company in queryset:
+                services.company_mark_verified(company=company, by=_staff(request))
+                report.done(company)
+
+    @admin.action(description="Mark member changes reviewed")
+    def mark_reviewed(self, request: HttpRequest, queryset: models.QuerySet[Company]) -> None:
+        waiting = set(
+            Company.objects.filter(pk__in=queryset.values("pk"))
+            .changed_by_member_since_review()
+            .values_list("pk", flat=True)
+        )
+        with ActionReport(self, request, "Marked reviewed") as report:
+            for company in queryset:
+                if company.pk not in waiting:
+                    report.skip(company, "no member change is waiting for review")
+                    continue
+                services.company_mark_reviewed(company=company)
+                report.done(company)
+
+    @admin.action(description="Revert member changes since the last review")
+    def revert_member_changes(
+        self, request: HttpRequest, queryset: models.QuerySet[Company]
+    ) -> None:
+        with ActionReport(self, request, "Reverted the member changes of") as report:
+            for company in queryset:
+                try:
+                    with transaction.atomic():
+                        services.company_revert_member_changes(company=company)
+                except services.NothingToRevertTo:
+                    report.skip(company, "no member change is waiting for review")
+                except ValidationError as error:
+                    report.skip(company, "the earlier version no longer fits: " + _said(error))
+                else:
+                    report.done(company)
 
     @admin.action(description="Approve the applications: publish and invite the applicant")
     def approve_applications(
         self, request: HttpRequest, queryset: models.QuerySet[Company]
     ) -> None:
-        for company in queryset:
-            email = company.applicant_email or company.contact_email
-            if (
-                company.status != Company.Status.PENDING
-                or not email
-                or not isinstance(request.user, User)
-            ):
-                self.message_user(
-                    request,
-                    f"Skipped {company}: only a pending application with an email can be approved.",
-                    messages.WARNING,
+        with ActionReport(self, request, "Approved and invited the applicant of") as report:
+            for company in queryset.prefetch_related("capabilities"):
+                refusal = _application_refusal(company) or services.publish_refusal(company)
+                if refusal:
+                    report.skip(company, refusal)
+                    continue
+                services.application_approve(
+                    company=company,
+                    link_base=request.build_absolute_uri("/"),
+                    approved_by=_staff(request),
                 )
-                continue
-            invitation = services.application_approve(
-                company=company,
-                link_base=request.build_absolute_uri("/"),
-                approved_by=request.user,
-            )
-            self.message_user(request, f"Published {company} and invited {invitation.email}.")
+                report.done(company)
 
-    @admin.action(description="Invite each company's contact email as its owner")
+    @admin.action(description="Reject the applications (with a reason emailed to the applicant)")
+    def reject_applications(
+        self, request: HttpRequest, queryset: models.QuerySet[Company]
+    ) -> HttpResponse | None:
+        pending = [company for company in queryset if not _application_refusal(company)]
+        form = RejectionForm(request.POST if "reason" in request.POST else None)
+        if not pending or not form.is_valid():
+            if pending:  # ask for the reason first (and again, when it was left empty)
+                return render(
+                    request,
+                    "admin/members/company/reject_applications.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": "Reject applications",
+                        "opts": self.model._meta,
+                        "companies": pending,
+                        "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                        "form": form,
+                    },
+                )
+        with ActionReport(self, request, "Rejected and told the applicant of") as report:
+            for company in queryset:
+                refusal = _application_refusal(company)
+                if refusal:
+                    report.skip(company, refusal)
+                    continue
+                services.application_reject(company=company, reason=form.cleaned_data["reason"])
+                report.done(company)
+        return None
+
+    @admin.action(description="Send an owner invitation to the contact email")
     def invite_contacts_as_owners(
         self, request: HttpRequest, queryset: models.QuerySet[Company]
     ) -> None:
-        for company in queryset:
-            if not company.contact_email:
-                self.message_user(
-                    request, f"Skipped {company}: no contact email.", messages.WARNING
+        with ActionReport(self, request, "Sent an owner invitation for") as report:
+            for company in queryset:
+                refusal = services.owner_invitation_refusal(company)
+                if refusal:
+                    report.skip(company, refusal)
+                    continue
+                services.invitation_create(
+                    company=company,
+                    email=company.contact_email,
+                    role=CompanyMembership.Role.OWNER,
+                    invited_by=_staff(request),
+                    link_base=request.build_absolute_uri("/"),
                 )
-                continue
-            services.invitation_create(
-                company=company,
-                email=company.contact_email,
-                role=CompanyMembership.Role.OWNER,
-                invited_by=request.user if isinstance(request.user, User) else None,
-                link_base=request.build_absolute_uri("/"),
-            )
-            self.message_user(request, f"Invited {company.contact_email} to own {company}.")
+                report.done(company)
 
     def save_model(self, request: HttpRequest, obj: Company, form: ModelForm, change: bool) -> None:
         data = form.cleaned_data
@@ -257,15 +404,135 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
         for company in queryset:
             services.company_delete(company=company)
 
+    # History: the company with its parts, field by field; revert in one step ---------------
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        company = self._company_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, company):
+            raise PermissionDenied
+        entries = company_history(company)
+        page = Paginator(entries, HISTORY_PER_PAGE).get_page(request.GET.get("p"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {company}",
+            "opts": self.model._meta,
+            "object": company,
+            "page": page,
+            "can_revert": self.has_change_permission(request, company),
+        }
+        return render(request, "admin/members/company/history.html", context)
+
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: object = None
     ) -> HttpResponse:
-        # Reverting goes through simple-history's own save: tell search which company changed.
-        with transaction.atomic(), search_batch() as batch:
-            response = super().history_form_view(request, object_id, version_id, extra_context)
-            if request.method == "POST" and object_id.isdigit():
-                batch.add(int(object_id))
-            return response
+        """Revert to a version: a page that says what will change, then one POST does it all."""
+        company = self._company_or_404(request, object_id)
+        if not self.has_change_permission(request, company):
+            raise PermissionDenied
+        version = (
+            company.history.filter(history_id=version_id).first() if version_id.isdigit() else None
+        )
+        if version is None:
+            raise Http404("No such version.")
+        history_url = reverse("admin:members_company_history", args=[company.pk])
+        if request.method == "POST":
+            try:
+                services.company_revert(company=company, as_of=version.history_date)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"Not reverted: the version no longer fits: {_said(error)}",
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Reverted {company} to the version of "
+                    f"{timezone.localtime(version.history_date):%-d %B %Y %H:%M}.",
+                )
+            return redirect(history_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revert {company}?",
+            "opts": self.model._meta,
+            "object": company,
+            "version": version,
+            "changes": revert_preview(company, version),
+            "history_url": history_url,
+        }
+        return render(request, "admin/members/company/revert.html", context)
+
+    def _company_or_404(self, request: HttpRequest, object_id: str) -> Company:
+        company = self.get_object(request, unquote(object_id))
+        if company is None:
+            raise Http404("No such company.")
+        return company
+
+
+HISTORY_PER_PAGE = 50
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the application is rejected (sent to the applicant)",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+    )
+
+
+def _application_refusal(company: Company) -> str | None:
+    if company.status != Company.Status.PENDING:
+        return "it is not a pending application"
+    if not (company.applicant_email or company.contact_email):
+        return "there is no applicant or contact email to write to"
+    return None
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # the admin is only reached signed in
+        raise PermissionDenied
+    return user
+
+
+def _said(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class ActionReport:
+    """Collects what an admin action did and skipped, and tells the user once at the end."""
+
+    def __init__(self, model_admin: admin.ModelAdmin, request: HttpRequest, verb: str) -> None:
+        self.model_admin, self.request, self.verb = model_admin, request, verb
+        self.done_names: list[str] = []
+        self.skipped: list[tuple[str, str]] = []
+
+    def done(self, company: Company) -> None:
+        self.done_names.append(str(company))
+
+    def skip(self, company: Company, reason: str) -> None:
+        self.skipped.append((str(company), reason))
+
+    def __enter__(self) -> ActionReport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None:
+            return
+        if self.done_names:
+            count = len(self.done_names)
+            noun = "company" if count == 1 else "companies"
+            self.model_admin.message_user(
+                self.request, f"{self.verb} {count} {noun}: {', '.join(self.done_names)}."
+            )
+        for name, reason in self.skipped:
+            self.model_admin.message_user(
+                self.request, f"Skipped {name}: {reason}.", messages.WARNING
+            )
+        if not self.done_names and not self.skipped:
+            self.model_admin.message_user(self.request, "Nothing was selected.", messages.WARNING)
 
 
 @admin.register(CaseStudy)

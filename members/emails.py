@@ -44,3 +44,13 @@ def send_application_to_staff(company: Company, review_url: str) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
     )
+
+
+def send_rejection(company: Company, email: str, reason: str) -> None:
+    context = {"company": company, "reason": reason, "site_name": settings.SITE_NAME}
+    send_mail(
+        subject=f"Your application to list {company.name} in the {settings.SITE_NAME}",
+        message=render_to_string("members/emails/rejection.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )

@@ -543,3 +543,180 @@ def application_approve(*, company: Company, link_base: str, approved_by: User) 
             invited_by=approved_by,
             link_base=link_base,
         )
+
+
+def application_reject(*, company: Company, reason: str) -> None:
+    """Staff turn an application down: it is archived and the applicant told why, by email."""
+    with transaction.atomic():
+        company.status = Company.Status.ARCHIVED
+        company._change_reason = "Application rejected"  # type: ignore[attr-defined]
+        company_save(company=company)
+        email = company.applicant_email or company.contact_email
+        if email:
+            transaction.on_commit(partial(emails.send_rejection, company, email, reason))
+
+
+# Staff curation -----------------------------------------------------------------------------
+
+
+def publish_refusal(company: Company) -> str | None:
+    """Why this company cannot be published as it stands, or None when it can."""
+    if company.status == Company.Status.PUBLISHED:
+        return "it is already published"
+    if not company.capabilities.exists():
+        return "it has no capabilities: buyers could not find it"
+    if not company.contact_email:
+        return "it has no contact email: buyers could not reach it"
+    return None
+
+
+def owner_invitation_refusal(company: Company) -> str | None:
+    """Why staff should not invite the company's contact as its owner now, or None."""
+    email = User.objects.normalize_email(company.contact_email).lower()
+    if not email:
+        return "it has no contact email"
+    owners = company.memberships.filter(role=CompanyMembership.Role.OWNER)
+    if owners.filter(user__email=email).exists():
+        return f"{email} already owns it"
+    still_open = (
+        company.invitations.filter(email=email, accepted_at__isnull=True)
+        .filter(expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+    if still_open:
+        return f"the invitation to {email} is open until {still_open.expires_at:%-d %B %Y}"
+    return None
+
+
+def company_set_status(*, company: Company, status: str) -> Company:
+    company.status = status
+    return company_save(company=company)
+
+
+def company_mark_verified(*, company: Company, by: User) -> Company:
+    """Staff checked the whole profile: verified now, by them, and the member changes reviewed."""
+    now = timezone.now()
+    company.last_verified_at, company.last_verified_by, company.reviewed_at = now, by, now
+    return company_save(company=company)
+
+
+def company_mark_reviewed(*, company: Company) -> Company:
+    """Staff looked at what the members changed and let it stand."""
+    company.reviewed_at = timezone.now()
+    return company_save(company=company)
+
+
+# What a revert puts back: what the company says about itself. Staff bookkeeping (verification,
+# review, confirmation, reminders), the slug (published links) and the timestamps stay current.
+NOT_REVERTED = {
+    "id",
+    "slug",
+    "created_at",
+    "updated_at",
+    "last_verified_at",
+    "last_verified_by",
+    "last_confirmed_at",
+    "member_changed_at",
+    "reviewed_at",
+    "reminder_sent_at",
+}
+REVERTED_FIELDS = [
+    field.name for field in Company._meta.concrete_fields if field.name not in NOT_REVERTED
+]
+PART_MODELS: tuple[type[CompanyPart], ...] = (CompanyCertification, CompanyFramework, CaseStudy)
+
+
+class NothingToRevertTo(Exception):
+    """The company has no recorded version at that point."""
+
+
+def company_revert(*, company: Company, as_of: datetime.datetime) -> Company:
+    """Put the company back as it was at ``as_of``: its fields, clusters, capabilities and
+    sectors, and its certifications, frameworks and case studies, in one change.
+
+    Entries deleted from the taxonomy since are left out; a logo whose file is gone stays as it
+    is now. Raises NothingToRevertTo, or ValidationError when the old version no longer fits
+    (e.g. its Companies House number now belongs to another company). Marks the company reviewed.
+    """
+    record = (
+        company.history.filter(history_date__lte=as_of).order_by("-history_date", "-pk").first()
+    )
+    if record is None:
+        raise NothingToRevertTo(f"{company} has no recorded version before {as_of:%-d %B %Y}.")
+    with transaction.atomic(), search_batch() as batch:
+        locked = Company.objects.select_for_update().get(pk=company.pk)
+        for name in REVERTED_FIELDS:
+            if name != "logo":
+                setattr(locked, name, getattr(record, name))
+        old_logo = record.logo
+        if old_logo and old_logo != locked.logo.name and locked.logo.storage.exists(old_logo):
+            locked.logo.name = old_logo
+        locked.reviewed_at = timezone.now()
+        locked.validate_constraints()
+        when = timezone.localtime(record.history_date).strftime("%-d %B %Y %H:%M")
+        locked._change_reason = f"Reverted to the version of {when}"  # type: ignore[attr-defined]
+        company_save(
+            company=locked,
+            clusters=_existing_link_targets(record, "clusters", Cluster),
+            capabilities=_existing_link_targets(record, "capabilities", Capability),
+            sectors=_existing_link_targets(record, "sectors", Sector),
+        )
+        for model in PART_MODELS:
+            _revert_parts(model, locked.pk, as_of)
+        batch.add(locked.pk)
+    return locked
+
+
+def _existing_link_targets[T: models.Model](record: Any, name: str, model: type[T]) -> list[T]:
+    """The clusters (capabilities, sectors) a history record holds that still exist."""
+    target = Company._meta.get_field(name).m2m_reverse_field_name()  # type: ignore[union-attr]
+    ids = list(getattr(record, name).values_list(target, flat=True))
+    return list(model._default_manager.filter(pk__in=ids))
+
+
+def _revert_parts(model: type[CompanyPart], company_id: int, as_of: datetime.datetime) -> None:
+    history = model.history
+    then = {part.pk: part for part in history.as_of(as_of).filter(company_id=company_id)}
+    now = {part.pk: part for part in model._default_manager.filter(company_id=company_id)}
+    # Deletions first: a part re-added since holds the unique (company, certification) slot.
+    for pk, part in now.items():
+        if pk not in then:
+            company_part_delete(part=part)
+    for pk, part in then.items():
+        current = now.get(pk)
+        if current is None or _part_values(current) != _part_values(part):
+            company_part_save(part=part)
+
+
+def _part_values(part: models.Model) -> dict[str, Any]:
+    return {field.attname: getattr(part, field.attname) for field in part._meta.concrete_fields}
+
+
+def member_changes_began(company: Company) -> datetime.datetime | None:
+    """When the company's members first changed it since staff last reviewed it."""
+    member_ids = list(company.memberships.values_list("user_id", flat=True))
+    if not member_ids:
+        return None
+    since = company.reviewed_at
+    histories = [company.history.all()] + [
+        model.history.filter(company_id=company.pk)
+        for model in PART_MODELS
+    ]
+    firsts = []
+    for records in histories:
+        records = records.filter(history_user_id__in=member_ids)
+        if since is not None:
+            records = records.filter(history_date__gt=since)
+        first = records.order_by("history_date").values_list("history_date", flat=True).first()
+        if first is not None:
+            firsts.append(first)
+    return min(firsts, default=None)
+
+
+def company_revert_member_changes(*, company: Company) -> Company:
+    """Undo what members changed since the last staff review (the review queue's revert)."""
+    began = member_changes_began(company)
+    if began is None:
+        raise NothingToRevertTo(f"No member change to {company} is waiting for review.")
+    return company_revert(company=company, as_of=began - datetime.timedelta(microseconds=1))
