@@ -23,6 +23,8 @@ class DirectoryAdminSite(admin.AdminSite):
     site_header = "Capability directory: curation"
     site_title = "Directory curation"
     index_title = "Clusters, companies and reference lists"
+    # The company list needs the width for its columns; the index lists every model anyway.
+    enable_nav_sidebar = False
 
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -127,14 +128,13 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
     form = CompanyAdminForm
     list_display = [
         "name",
-        "status",
+        "status_shown",
         "cluster_list",
         "region",
-        "employee_band",
+        "size",
         "verified",
-        "member_changed_at",
-        "updated_at",
-        "possible_duplicate_of",
+        "member_changed",
+        "updated",
     ]
     list_filter = [
         "status",
@@ -237,11 +237,28 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
     def cluster_list(self, company: Company) -> str:
         return ", ".join(cluster.name for cluster in company.clusters.all())
 
+    @admin.display(description="status", ordering="status")
+    def status_shown(self, company: Company) -> str:
+        duplicate = company.possible_duplicate_of
+        may_repeat = f" (may repeat {duplicate})" if duplicate else ""
+        return f"{company.get_status_display()}{may_repeat}"
+
+    @admin.display(description="size", ordering="employee_band")
+    def size(self, company: Company) -> str:
+        return company.employee_band
+
     @admin.display(description="last verified", ordering="last_verified_at")
     def verified(self, company: Company) -> str:
-        when = company.last_verified_at
-        shown = f"{timezone.localtime(when):%-d %b %Y}" if when else "never"
+        shown = _day(company.last_verified_at) or "never"
         return f"{shown} (stale)" if company.verification_is_stale else shown
+
+    @admin.display(description="member edit", ordering="member_changed_at")
+    def member_changed(self, company: Company) -> str:
+        return _day(company.member_changed_at)
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, company: Company) -> str:
+        return _day(company.updated_at)
 
     # Actions: each says what it did, and what it skipped and why ---------------------------
 
@@ -436,10 +453,11 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
         )
         if version is None:
             raise Http404("No such version.")
+        at = _revert_point(request, version.history_date)
         history_url = reverse("admin:members_company_history", args=[company.pk])
         if request.method == "POST":
             try:
-                services.company_revert(company=company, as_of=version.history_date)
+                services.company_revert(company=company, as_of=at)
             except ValidationError as error:
                 self.message_user(
                     request,
@@ -447,10 +465,9 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
                     messages.ERROR,
                 )
             else:
+                when = timezone.localtime(at)
                 self.message_user(
-                    request,
-                    f"Reverted {company} to the version of "
-                    f"{timezone.localtime(version.history_date):%-d %B %Y %H:%M}.",
+                    request, f"Reverted {company} to how it was on {when:%-d %B %Y %H:%M:%S}."
                 )
             return redirect(history_url)
         context = {
@@ -458,8 +475,8 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
             "title": f"Revert {company}?",
             "opts": self.model._meta,
             "object": company,
-            "version": version,
-            "changes": revert_preview(company, version),
+            "at": at,
+            "changes": revert_preview(company, at),
             "history_url": history_url,
         }
         return render(request, "admin/members/company/revert.html", context)
@@ -472,6 +489,21 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
 
 
 HISTORY_PER_PAGE = 50
+
+
+def _revert_point(request: HttpRequest, version_date: datetime.datetime) -> datetime.datetime:
+    """The moment to revert to: the version's own, or a later part change's (``?at=``) that the
+    version was still current for."""
+    raw = request.GET.get("at")
+    if raw is None:
+        return version_date
+    try:
+        at = datetime.datetime.fromisoformat(raw)
+    except ValueError:
+        raise Http404("No such point in the history.") from None
+    if at.tzinfo is None or at < version_date:
+        raise Http404("No such point in the history.")
+    return at
 
 
 class RejectionForm(forms.Form):
@@ -495,6 +527,10 @@ def _staff(request: HttpRequest) -> User:
     if not isinstance(user, User):  # the admin is only reached signed in
         raise PermissionDenied
     return user
+
+
+def _day(when: datetime.datetime | None) -> str:
+    return f"{timezone.localtime(when):%-d %b %Y}" if when else ""
 
 
 def _said(error: ValidationError) -> str:

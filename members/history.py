@@ -47,7 +47,8 @@ class Entry:
     action: str  # added, changed, removed
     reason: str
     changes: list[Change] = field(default_factory=list)
-    version: Any = None  # the company's record, for "Revert to this version"
+    version: Any = None  # the company's record current just after this change
+    at: datetime.datetime | None = None  # a part's change: revert to this moment, not the record's
 
 
 def company_history(company: Company) -> list[Entry]:
@@ -62,7 +63,14 @@ def company_history(company: Company) -> list[Entry]:
         )
         names.want(records)
         entries += _part_entries(records, model, describe, names)
-    entries.sort(key=lambda entry: entry.when, reverse=True)
+    entries.sort(key=lambda entry: entry.when)
+    version = None
+    for entry in entries:  # oldest first: which company record stood after each change
+        if entry.version is not None:
+            version = entry.version
+        else:
+            entry.version, entry.at = version, entry.when
+    entries.reverse()
     return entries
 
 
@@ -224,9 +232,12 @@ PARTS = (
 )
 
 
-def revert_preview(company: Company, version: Any) -> list[Change]:
-    """What reverting to ``version`` would change: (what, now, after the revert)."""
-
+def revert_preview(company: Company, at: datetime.datetime) -> list[Change]:
+    """What reverting to the moment ``at`` would change (services.company_revert): what, now,
+    and after the revert."""
+    version = company.history.filter(history_date__lte=at).order_by("-history_date", "-pk").first()
+    if version is None:
+        return []
     names = _Names()
     names.want([company, version])
     changes = [
@@ -254,7 +265,7 @@ def revert_preview(company: Company, version: Any) -> list[Change]:
     describe = dict(PARTS)
     for model in PART_MODELS:
         history = model.history
-        then = {p.pk: p for p in history.as_of(version.history_date).filter(company_id=company.pk)}
+        then = {p.pk: p for p in history.as_of(at).filter(company_id=company.pk)}
         now = {p.pk: p for p in model._default_manager.filter(company_id=company.pk)}
         names.want([*then.values(), *now.values()])
         for pk in sorted(set(then) | set(now)):

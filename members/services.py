@@ -654,8 +654,8 @@ def company_revert(*, company: Company, as_of: datetime.datetime) -> Company:
             locked.logo.name = old_logo
         locked.reviewed_at = timezone.now()
         locked.validate_constraints()
-        when = timezone.localtime(record.history_date).strftime("%-d %B %Y %H:%M")
-        locked._change_reason = f"Reverted to the version of {when}"  # type: ignore[attr-defined]
+        when = timezone.localtime(as_of).strftime("%-d %B %Y %H:%M:%S")
+        locked._change_reason = f"Reverted to how it was on {when}"  # type: ignore[attr-defined]
         company_save(
             company=locked,
             clusters=_existing_link_targets(record, "clusters", Cluster),
@@ -700,8 +700,7 @@ def member_changes_began(company: Company) -> datetime.datetime | None:
         return None
     since = company.reviewed_at
     histories = [company.history.all()] + [
-        model.history.filter(company_id=company.pk)
-        for model in PART_MODELS
+        model.history.filter(company_id=company.pk) for model in PART_MODELS
     ]
     firsts = []
     for records in histories:

@@ -387,12 +387,44 @@ def test_revert_to_a_version_restores_fields_links_and_parts_in_one_step(
     done = staff_client.post(url, follow=True)
 
     company.refresh_from_db()
-    assert any(m.startswith("Reverted Timeline Example to the version of") for m in _messages(done))
+    assert any(m.startswith("Reverted Timeline Example to how it was on") for m in _messages(done))
     assert company.summary == "As it was."
     assert list(company.capabilities.all()) == [first_cap]
     assert list(company.case_studies.values_list("title", flat=True)) == ["Original study"]
     assert company.slug == "timeline-example" or company.slug  # slug kept as it is
-    assert company.history.first().history_change_reason.startswith("Reverted to the version of")
+    assert company.history.first().history_change_reason.startswith("Reverted to how it was on")
+
+
+def test_revert_to_the_point_of_a_part_change_keeps_the_parts_added_by_then(
+    staff_client: Client,
+) -> None:
+    company = CompanyFactory(name="Points Example", summary="Original summary.")
+    version = company.history.first()
+    CaseStudyFactory(company=company, title="Added just after")
+    company.summary = "Later summary."
+    services.company_save(company=company)
+    CaseStudyFactory(company=company, title="Added much later")
+    history = staff_client.get(reverse("admin:members_company_history", args=[company.pk]))
+    entry = next(
+        e for e in history.context["page"].object_list if e.what == "Case study: Added just after"
+    )
+    assert entry.version.history_id == version.history_id
+    url = reverse("admin:members_company_simple_history", args=[company.pk, version.history_id])
+    assert f"{url}?at=" in history.content.decode()
+
+    staff_client.post(url, query_params={"at": entry.at.isoformat()})
+
+    company.refresh_from_db()
+    assert company.summary == "Original summary."
+    assert list(company.case_studies.values_list("title", flat=True)) == ["Added just after"]
+
+
+@pytest.mark.parametrize("at", ["yesterday", "2020-01-01T00:00:00+00:00", "2030-01-01T00:00:00"])
+def test_revert_to_a_malformed_or_earlier_point_is_a_404(staff_client: Client, at: str) -> None:
+    company = CompanyFactory()
+    version = company.history.first()
+    url = reverse("admin:members_company_simple_history", args=[company.pk, version.history_id])
+    assert staff_client.get(url, {"at": at}).status_code == 404
 
 
 def test_revert_that_no_longer_fits_changes_nothing_and_says_why(staff_client: Client) -> None:
