@@ -325,18 +325,18 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
     def approve_applications(
         self, request: HttpRequest, queryset: models.QuerySet[Company]
     ) -> None:
-        with ActionReport(self, request, "Approved and invited the applicant of") as report:
+        with ActionReport(self, request, "Published") as report:
             for company in queryset.prefetch_related("capabilities"):
                 refusal = _application_refusal(company) or services.publish_refusal(company)
                 if refusal:
                     report.skip(company, refusal)
                     continue
-                services.application_approve(
+                invitation = services.application_approve(
                     company=company,
                     link_base=request.build_absolute_uri("/"),
                     approved_by=_staff(request),
                 )
-                report.done(company)
+                report.done(company, f"invited {invitation.email} as owner")
 
     @admin.action(description="Reject the applications (with a reason emailed to the applicant)")
     def reject_applications(
@@ -358,34 +358,34 @@ class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
                         "form": form,
                     },
                 )
-        with ActionReport(self, request, "Rejected and told the applicant of") as report:
+        with ActionReport(self, request, "Rejected") as report:
             for company in queryset:
                 refusal = _application_refusal(company)
                 if refusal:
                     report.skip(company, refusal)
                     continue
                 services.application_reject(company=company, reason=form.cleaned_data["reason"])
-                report.done(company)
+                report.done(company, f"emailed the reason to {_applicant(company)}")
         return None
 
     @admin.action(description="Send an owner invitation to the contact email")
     def invite_contacts_as_owners(
         self, request: HttpRequest, queryset: models.QuerySet[Company]
     ) -> None:
-        with ActionReport(self, request, "Sent an owner invitation for") as report:
+        with ActionReport(self, request, "Invited an owner for") as report:
             for company in queryset:
                 refusal = services.owner_invitation_refusal(company)
                 if refusal:
                     report.skip(company, refusal)
                     continue
-                services.invitation_create(
+                invitation = services.invitation_create(
                     company=company,
                     email=company.contact_email,
                     role=CompanyMembership.Role.OWNER,
                     invited_by=_staff(request),
                     link_base=request.build_absolute_uri("/"),
                 )
-                report.done(company)
+                report.done(company, f"sent to {invitation.email}")
 
     def save_model(self, request: HttpRequest, obj: Company, form: ModelForm, change: bool) -> None:
         data = form.cleaned_data
@@ -514,10 +514,14 @@ class RejectionForm(forms.Form):
     )
 
 
+def _applicant(company: Company) -> str:
+    return company.applicant_email or company.contact_email
+
+
 def _application_refusal(company: Company) -> str | None:
     if company.status != Company.Status.PENDING:
         return "it is not a pending application"
-    if not (company.applicant_email or company.contact_email):
+    if not _applicant(company):
         return "there is no applicant or contact email to write to"
     return None
 
@@ -545,8 +549,8 @@ class ActionReport:
         self.done_names: list[str] = []
         self.skipped: list[tuple[str, str]] = []
 
-    def done(self, company: Company) -> None:
-        self.done_names.append(str(company))
+    def done(self, company: Company, detail: str = "") -> None:
+        self.done_names.append(f"{company} ({detail})" if detail else str(company))
 
     def skip(self, company: Company, reason: str) -> None:
         self.skipped.append((str(company), reason))

@@ -185,7 +185,11 @@ def test_mark_verified_records_who_and_when(staff_client: Client, staff_user: Us
 def test_owner_invitation_skips_no_email_and_open_invitations(staff_client: Client) -> None:
     invitable = CompanyFactory(name="Invitable Example")
     no_email = CompanyFactory(name="Unreachable Example", contact_email="")
-    _act(staff_client, "invite_contacts_as_owners", invitable)
+    first = _messages(_act(staff_client, "invite_contacts_as_owners", invitable))
+    assert first == [
+        f"Invited an owner for 1 company: Invitable Example (sent to {invitable.contact_email})."
+    ]
+    assert [message.to for message in mail.outbox] == [[invitable.contact_email]]
     mail.outbox.clear()
 
     said = _messages(_act(staff_client, "invite_contacts_as_owners", invitable, no_email))
@@ -237,7 +241,10 @@ def test_reject_asks_for_a_reason_then_archives_and_emails_it(staff_client: Clie
     done = _act(staff_client, "reject_applications", pending, reason=reason)
     pending.refresh_from_db()
     assert pending.status == "archived"
-    assert "Rejected and told the applicant of 1 company: Doubtful Example." in _messages(done)
+    assert (
+        "Rejected 1 company: Doubtful Example (emailed the reason to someone@doubtful.example)."
+        in _messages(done)
+    )
     (sent,) = mail.outbox
     assert sent.to == ["someone@doubtful.example"]
     assert reason in sent.body  # plain text, as written

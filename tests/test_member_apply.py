@@ -177,9 +177,10 @@ def test_staff_approval_publishes_and_invites_the_applicant_as_owner(
         {"action": "approve_applications", "_selected_action": [company.pk]},
         follow=True,
     )
-    assert "Published Kelpie Fares Example Ltd and invited rowan@kelpie-fares.example" in (
-        response.content.decode()
-    )
+    assert (
+        "Published 1 company: Kelpie Fares Example Ltd "
+        "(invited rowan@kelpie-fares.example as owner)."
+    ) in response.content.decode()
     company.refresh_from_db()
     assert company.status == Company.Status.PUBLISHED
     invitation = Invitation.objects.get()

@@ -200,7 +200,7 @@ def test_an_applicant_applies_staff_approve_and_the_applicant_takes_over(
     expect(staff_page.locator("#result_list")).to_contain_text("Kelpie Fares Example Ltd")
     run_company_action(staff_page, company, "approve_applications")
     expect(staff_page.locator(".messagelist")).to_contain_text(
-        "Published Kelpie Fares Example Ltd and invited rowan@kelpie.example"
+        "Published 1 company: Kelpie Fares Example Ltd (invited rowan@kelpie.example as owner)."
     )
     assert mail.outbox[-1].to == ["rowan@kelpie.example"]
     page.goto(emailed_link())
