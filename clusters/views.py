@@ -14,13 +14,16 @@ from members.models import Company
 
 COMPANIES_PER_PAGE = 20
 PUBLISHED = Q(companies__status=Company.Status.PUBLISHED)
+ACTIVE_CAPABILITIES = Q(capabilities__is_active=True)
 
 
 @require_safe
 def cluster_list(request: HttpRequest) -> HttpResponse:
     clusters = Cluster.objects.active().annotate(
         company_count=Count("companies", filter=PUBLISHED, distinct=True),
-        capability_count=Count("capabilities", distinct=True),
+        capability_count=Count(
+            "capabilities", filter=Q(capabilities__is_active=True), distinct=True
+        ),
     )
     return render(request, "clusters/cluster_list.html", {"clusters": clusters})
 
@@ -28,7 +31,7 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_object_or_404(Cluster.objects.active(), slug=slug)
-    capabilities = cluster.capabilities.annotate(
+    capabilities = cluster.capabilities.active().annotate(
         company_count=Count("companies", filter=PUBLISHED, distinct=True)
     )
     companies = Company.objects.published().in_cluster(cluster).values_list("pk", flat=True)
