@@ -116,7 +116,7 @@ class ClusterAdmin(TaxonomyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cluster]:
         # Ordered again: a grouped query drops Meta.ordering, and autocomplete pages need one.
         counted = super().get_queryset(request).annotate(capability_count=Count("capabilities"))
-        return counted.order_by(*Cluster._meta.ordering)
+        return counted.order_by("position", "name")
 
     @admin.display(description="capabilities", ordering="capability_count")
     def capability_count(self, obj: Cluster) -> int:
@@ -159,7 +159,7 @@ class CapabilityAdmin(TaxonomyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Capability]:
         counted = super().get_queryset(request).annotate(company_count=Count("companies"))
-        return counted.order_by(*Capability._meta.ordering)  # as Cluster's, above
+        return counted.order_by("cluster__position", "position", "name")  # as Cluster's, above
 
     @admin.display(description="companies", ordering="company_count")
     def company_count(self, obj: Capability) -> int:

@@ -316,8 +316,9 @@ def capability_merge(*, source: Capability, target: Capability) -> int:
         list(Capability.objects.select_for_update().filter(pk__in=[source.pk, target.pk]))
         target = Capability.objects.select_related("cluster").get(pk=target.pk)
         if not (target.is_active and target.cluster.is_active):
+            why = "" if not target.is_active else f" with its cluster, {target.cluster.name}"
             raise TaxonomyRefused(
-                f"{target.name} is deactivated: merge into an active capability, "
+                f"{target.name} is deactivated{why}: merge into an active capability, "
                 "or reactivate it first."
             )
         holders = Company.objects.filter(capabilities=source).prefetch_related(
