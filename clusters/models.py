@@ -9,7 +9,14 @@ from django.urls import reverse
 
 class ActiveQuerySet(models.QuerySet):
     def active(self) -> ActiveQuerySet:
+        """What buyers and members see: deactivated entries are kept only for history."""
         return self.filter(is_active=True)
+
+
+class CapabilityQuerySet(ActiveQuerySet):
+    def active(self) -> CapabilityQuerySet:
+        """A capability shows only while its cluster shows too."""
+        return self.filter(is_active=True, cluster__is_active=True)
 
 
 class Cluster(models.Model):
@@ -37,7 +44,13 @@ class Capability(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    is_active = models.BooleanField(
+        default=True,
+        help_text="Untick to hide it from buyers and members; companies' history keeps it.",
+    )
+
+    objects = CapabilityQuerySet.as_manager()
 
     class Meta:
         ordering = ["cluster__position", "position", "name"]
@@ -57,7 +70,13 @@ class ReferenceItem(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    is_active = models.BooleanField(
+        default=True,
+        help_text="Untick to hide it from buyers and members; companies' history keeps it.",
+    )
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         abstract = True

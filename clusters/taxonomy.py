@@ -1,7 +1,9 @@
 """The reference taxonomy as data in the database: load ``clusters.reference_data`` by slug.
 
-Production runs this once for a new site (``manage.py seed_demo --taxonomy-only``); the demo loads
-it before its fictional companies. ``save_if_different`` is also how the demo saves its rows.
+Production runs this for a new site, and again to add entries new to the reference data
+(``manage.py seed_demo --taxonomy-only``); the demo loads it before its fictional companies.
+What staff have done to the taxonomy since is never undone. ``save_if_different`` is how the
+demo saves its companies.
 """
 
 from __future__ import annotations
@@ -74,15 +76,17 @@ def _reference_rows() -> Iterable[tuple[type[models.Model], str, dict[str, objec
 
 
 def load_taxonomy() -> Counter[Outcome]:
-    """Create or update the clusters, capabilities and reference lists, matched by slug.
+    """Create the clusters, capabilities and reference-list entries that are missing.
 
-    A listed slug gets the name, description and position in ``clusters.reference_data`` back, even
-    if staff changed them since; rows staff added are left alone, and nothing is deleted.
+    Rows are matched by slug, and an existing row is left exactly as it is: staff's renames,
+    reorderings, deactivations and moves survive a reload (outcome "unchanged"). So does an
+    entry whose slug staff changed but whose name is still taken: the name is unique, so a second
+    row cannot be made. Rows staff added are left alone, and nothing is deleted or ever "updated".
     """
     outcomes: Counter[Outcome] = Counter()
     with transaction.atomic():
         for position, data in enumerate(ref.CLUSTERS):
-            cluster, outcome = save_if_different(
+            cluster, outcome = create_if_missing(
                 Cluster,
                 {"slug": data.slug},
                 {
@@ -94,7 +98,7 @@ def load_taxonomy() -> Counter[Outcome]:
             )
             outcomes[outcome] += 1
             for cap_position, cap in enumerate(data.capabilities):
-                _, outcome = save_if_different(
+                _, outcome = create_if_missing(
                     Capability,
                     {"slug": cap.slug},
                     {
@@ -103,8 +107,31 @@ def load_taxonomy() -> Counter[Outcome]:
                         "description": cap.description,
                         "position": cap_position,
                     },
+                    same_name={"cluster_id": cluster.pk},
                 )
                 outcomes[outcome] += 1
         for model, slug, values in _reference_rows():
-            outcomes[save_if_different(model, {"slug": slug}, values)[1]] += 1
+            outcomes[create_if_missing(model, {"slug": slug}, values)[1]] += 1
     return outcomes
+
+
+def create_if_missing(
+    model: type[models.Model],
+    lookup: dict[str, object],
+    values: dict[str, object],
+    same_name: dict[str, object] | None = None,
+) -> tuple[models.Model, Outcome]:
+    """The row matching ``lookup`` (or, failing that, the same name), as it is; else a new one.
+
+    ``same_name`` narrows where a name must be unique (a capability's, within its cluster).
+    """
+    manager = model._default_manager
+    instance = manager.filter(**lookup).first() or (
+        manager.filter(name__iexact=values["name"], **(same_name or {})).first()
+    )
+    if instance is not None:
+        return instance, "unchanged"
+    instance = model(**lookup, **values)
+    instance.full_clean()
+    instance.save()
+    return instance, "created"

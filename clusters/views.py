@@ -14,13 +14,20 @@ from members.models import Company
 
 COMPANIES_PER_PAGE = 20
 PUBLISHED = Q(companies__status=Company.Status.PUBLISHED)
+ACTIVE_CAPABILITIES = Q(capabilities__is_active=True)
+# Said again after each count: a grouped query leaves Meta.ordering out.
+IN_STAFF_ORDER = ("position", "name")
 
 
 @require_safe
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    clusters = Cluster.objects.active().annotate(
-        company_count=Count("companies", filter=PUBLISHED, distinct=True),
-        capability_count=Count("capabilities", distinct=True),
+    clusters = (
+        Cluster.objects.active()
+        .annotate(
+            company_count=Count("companies", filter=PUBLISHED, distinct=True),
+            capability_count=Count("capabilities", filter=ACTIVE_CAPABILITIES, distinct=True),
+        )
+        .order_by(*IN_STAFF_ORDER)
     )
     return render(request, "clusters/cluster_list.html", {"clusters": clusters})
 
@@ -28,8 +35,10 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = get_object_or_404(Cluster.objects.active(), slug=slug)
-    capabilities = cluster.capabilities.annotate(
-        company_count=Count("companies", filter=PUBLISHED, distinct=True)
+    capabilities = (
+        cluster.capabilities.active()
+        .annotate(company_count=Count("companies", filter=PUBLISHED, distinct=True))
+        .order_by(*IN_STAFF_ORDER)
     )
     companies = Company.objects.published().in_cluster(cluster).values_list("pk", flat=True)
     page = forgiving_page(companies, COMPANIES_PER_PAGE, request.GET.get("page"))

@@ -20,11 +20,15 @@ RECENT_COMPANIES = 6
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    clusters = Cluster.objects.active().annotate(
-        company_count=Count(
-            "companies", filter=Q(companies__status=Company.Status.PUBLISHED), distinct=True
+    clusters = (
+        Cluster.objects.active()
+        .annotate(
+            company_count=Count(
+                "companies", filter=Q(companies__status=Company.Status.PUBLISHED), distinct=True
+            )
         )
-    )
+        .order_by("position", "name")
+    )  # a grouped query leaves Meta.ordering out
     recent = Company.objects.published().order_by("-updated_at").values_list("pk", flat=True)
     return render(
         request,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -71,7 +72,9 @@ class CompanyCard:
         return max(0, len(self.capabilities) - SHOWN_CAPABILITIES)
 
 
-COLUMNS = ("pk", "name", "slug", "summary", "logo", "region__name", "employee_band")
+# A deactivated region is not shown, as it is no longer a filter option either.
+SHOWN_REGION = Case(When(region__is_active=True, then=F("region__name")), default=Value(""))
+COLUMNS = ("pk", "name", "slug", "summary", "logo", SHOWN_REGION, "employee_band")
 
 
 def company_cards(

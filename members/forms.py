@@ -4,18 +4,23 @@ Each form names the fields a member may set; anything else in a POST (status, ve
 dates, slug) is never read, so it cannot be assigned. Capabilities must lie in the chosen
 clusters, and certificates that are reissued yearly must say when they expire (model rules,
 the same as in the admin).
+
+Members are offered only active taxonomy entries, in the order staff set. What a company already
+holds of a deactivated entry is not shown to them, and is kept when they save (staff may bring
+the entry back; the company's history names it either way).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import inlineformset_factory
 
-from clusters.models import Capability, Cluster, Sector
+from clusters.models import ActiveQuerySet, Capability, Cluster, Sector
 from members.logos import LogoField
 from members.models import (
     COMMITMENT_FIELDS,
@@ -54,9 +59,19 @@ PROFILE_FIELDS = [
 def grouped_capabilities() -> list[tuple[str, list[tuple[int, str]]]]:
     """Capabilities under their cluster's name, for grouped checkboxes."""
     groups: dict[str, list[tuple[int, str]]] = {}
-    for capability in Capability.objects.select_related("cluster").filter(cluster__is_active=True):
+    for capability in Capability.objects.active().select_related("cluster"):
         groups.setdefault(capability.cluster.name, []).append((capability.pk, capability.name))
     return list(groups.items())
+
+
+def active_choices(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """The form field of a model field; a choice of taxonomy entries offers the active ones."""
+    formfield = field.formfield(**kwargs)
+    if isinstance(formfield, forms.ModelChoiceField) and isinstance(
+        formfield.queryset, ActiveQuerySet
+    ):
+        formfield.queryset = formfield.queryset.active()
+    return formfield
 
 
 # Text, not type=url: a mistyped address is sent back in the field to correct, and a type=url
@@ -74,7 +89,7 @@ class CapabilitiesInClusters(forms.ModelForm):
         help_text="Every cluster your company works in.",
     )
     capabilities = forms.ModelMultipleChoiceField(
-        queryset=Capability.objects.filter(cluster__is_active=True),
+        queryset=Capability.objects.active(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Only capabilities of the clusters you chose are kept.",
@@ -100,7 +115,7 @@ class ProfileForm(CapabilitiesInClusters):
 
     version = forms.CharField(widget=forms.HiddenInput)
     sectors = forms.ModelMultipleChoiceField(
-        queryset=Sector.objects.all(),
+        queryset=Sector.objects.active(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label="Sectors served",
@@ -110,6 +125,7 @@ class ProfileForm(CapabilitiesInClusters):
         model = Company
         fields = PROFILE_FIELDS
         field_classes = {"logo": LogoField}  # checked, decoded and re-encoded (members/logos.py)
+        formfield_callback = active_choices
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 8}),
@@ -120,6 +136,33 @@ class ProfileForm(CapabilitiesInClusters):
     @property
     def commitment_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in COMMITMENT_FIELDS.values()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.instance._state.adding:
+            self._keep_deactivated(cleaned)
+        return cleaned
+
+    def _keep_deactivated(self, cleaned: dict[str, Any]) -> None:
+        """Add back what the company holds of deactivated entries: the form never offered them,
+        so their absence from the POST is no choice of the member's."""
+        company = self.instance
+        if cleaned.get("clusters") is not None:
+            clusters = [*cleaned["clusters"], *company.clusters.filter(is_active=False)]
+            cleaned["clusters"] = clusters
+            if cleaned.get("capabilities") is not None:
+                kept = {cluster.pk for cluster in clusters}
+                hidden = company.capabilities.exclude(pk__in=Capability.objects.active())
+                cleaned["capabilities"] = [
+                    *cleaned["capabilities"],
+                    *(c for c in hidden if c.cluster_id in kept),
+                ]
+        if cleaned.get("sectors") is not None:
+            cleaned["sectors"] = [*cleaned["sectors"], *company.sectors.filter(is_active=False)]
+        if "region" in cleaned and cleaned["region"] is None and company.region_id:
+            region = company.region
+            if region is not None and not region.is_active:
+                cleaned["region"] = region
 
 
 class ApplicationForm(CapabilitiesInClusters):
@@ -150,6 +193,7 @@ class ApplicationForm(CapabilitiesInClusters):
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "website": WEBSITE_INPUT}
         labels = {"name": "Company name"}
+        formfield_callback = active_choices
 
     def clean_companies_house_number(self) -> str:
         number: str = self.cleaned_data["companies_house_number"].strip().upper()
@@ -175,13 +219,28 @@ class DateInput(forms.DateInput):
 
 
 class VersionedFormSet(forms.BaseInlineFormSet):
-    """An inline formset that also carries the company's version (no lost updates)."""
+    """An inline formset that also carries the company's version (no lost updates).
+
+    Parts naming a deactivated certification or framework are left out: kept, not shown."""
 
     conflict = ""  # set when the save was refused because someone else saved first
 
     def __init__(self, *args: Any, version: str = "", **kwargs: Any) -> None:
+        if kwargs.get("queryset") is None:
+            model = cast(type[models.Model], self.model)
+            kwargs["queryset"] = model._default_manager.filter(**_active_references(model))
         super().__init__(*args, **kwargs)
         self.version: str = self.data.get("version", version) if self.is_bound else version
+
+
+def _active_references(model: type[models.Model]) -> dict[str, bool]:
+    """The lookups that keep only rows whose taxonomy references are active."""
+    return {
+        f"{field.name}__is_active": True
+        for field in model._meta.concrete_fields
+        if field.related_model is not None
+        and isinstance(field.related_model._default_manager.all(), ActiveQuerySet)
+    }
 
 
 CertificationFormSet = inlineformset_factory(
@@ -190,6 +249,7 @@ CertificationFormSet = inlineformset_factory(
     formset=VersionedFormSet,
     fields=["certification", "certificate_number", "issuer", "valid_until"],
     widgets={"valid_until": DateInput},
+    formfield_callback=active_choices,
     extra=1,
     can_delete=True,
 )
@@ -200,6 +260,7 @@ FrameworkFormSet = inlineformset_factory(
     formset=VersionedFormSet,
     fields=["framework", "lot", "valid_until"],
     widgets={"valid_until": DateInput},
+    formfield_callback=active_choices,
     extra=1,
     can_delete=True,
 )

@@ -178,21 +178,27 @@ class CompanyQuerySet(models.QuerySet):
         )
 
     def with_card_data(self) -> CompanyQuerySet:
-        """What a result card shows, in a fixed number of queries however many rows."""
+        """What a result card shows, in a fixed number of queries however many rows.
+
+        Only active taxonomy entries: deactivated ones are kept for history, not shown."""
         today = timezone.localdate()
         return self.select_related("region").prefetch_related(
-            "clusters",
-            Prefetch("capabilities", queryset=Capability.objects.select_related("cluster")),
+            Prefetch("clusters", queryset=Cluster.objects.active()),
+            Prefetch(
+                "capabilities", queryset=Capability.objects.active().select_related("cluster")
+            ),
             Prefetch(
                 "certifications",
-                queryset=CompanyCertification.objects.current(today).select_related(
-                    "certification"
-                ),
+                queryset=CompanyCertification.objects.current(today)
+                .filter(certification__is_active=True)
+                .select_related("certification"),
                 to_attr="current_certifications",
             ),
             Prefetch(
                 "frameworks",
-                queryset=CompanyFramework.objects.current(today).select_related("framework"),
+                queryset=CompanyFramework.objects.current(today)
+                .filter(framework__is_active=True)
+                .select_related("framework"),
                 to_attr="current_frameworks",
             ),
         )

@@ -214,39 +214,135 @@ def _write_links(
 # The taxonomy and the search vocabulary ---------------------------------------------------------
 
 
+class TaxonomyRefused(Exception):
+    """A taxonomy change that would lose companies' data; the message says what to do instead."""
+
+
 def taxonomy_item_save(*, item: TaxonomyItem) -> None:
-    """Save a cluster, capability or reference-list entry; search follows renames."""
+    """Save a cluster, capability or reference-list entry; search follows the change.
+
+    A new name, slug, cluster or (de)activation changes what its companies' cards, documents and
+    facet memberships say, so those companies are rewritten too.
+    """
     with transaction.atomic(), search_batch() as batch:
-        named = isinstance(item, Cluster | Capability)
-        renamed = (
-            named
-            and not item._state.adding
-            and type(item)._default_manager.filter(pk=item.pk).exclude(name=item.name).exists()
+        followed = _SEARCHED_FIELDS.get(type(item), ("name", "slug", "is_active"))
+        changed = not item._state.adding and (
+            type(item)
+            ._default_manager.filter(pk=item.pk)
+            .exclude(**{name: getattr(item, name) for name in followed})
+            .exists()
         )
         item.save()
         batch.taxonomy = True
-        if renamed and isinstance(item, Cluster | Capability):
+        if changed:
             batch.add(*_holders(item))
+
+
+# What a search document or a facet membership reads of each kind (the rest is display only).
+_SEARCHED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Capability: ("name", "slug", "is_active", "cluster_id"),
+}
 
 
 def taxonomy_item_delete(*, item: TaxonomyItem) -> None:
+    """Delete an entry nobody uses; TaxonomyRefused when a company (or capability) still does."""
+    taxonomy_items_delete(items=[item])
+
+
+def taxonomy_items_delete(*, items: Sequence[TaxonomyItem]) -> None:
+    """Delete all of these entries or, when any is still in use, none of them."""
     with transaction.atomic(), search_batch() as batch:
-        if isinstance(item, Cluster | Capability | Sector):
-            batch.add(*_holders(item))
-        item.delete()
+        refusals = [refusal for item in items if (refusal := taxonomy_item_in_use(item=item))]
+        if refusals:
+            raise TaxonomyRefused(" ".join(refusals))
+        for item in items:
+            item.delete()
         batch.taxonomy = True
 
 
-def _holders(item: Cluster | Capability | Sector) -> Sequence[int]:
-    return list(item.companies.values_list("pk", flat=True))
+def taxonomy_item_in_use(*, item: TaxonomyItem) -> str:
+    """Why this entry cannot be deleted ("... is held by 12 companies: ..."), or "" when unused."""
+    if item.pk is None:
+        return ""
+    companies = len(_holders(item))
+    uses = [_count(companies, "company", "companies")] if companies else []
+    if isinstance(item, Cluster):
+        capabilities = item.capabilities.count()
+        if capabilities:
+            uses.append(_count(capabilities, "capability", "capabilities"))
+    if not uses:
+        return ""
+    verb = "has" if isinstance(item, Cluster) else _USED_AS.get(type(item), "is used by")
+    return f"{item.name} {verb} {' and '.join(uses)}: deactivate it instead."
+
+
+_USED_AS: dict[type[models.Model], str] = {
+    Capability: "is held by",
+    Certification: "is held by",
+    Framework: "is used by",
+    Region: "is the region of",
+    Sector: "is served by",
+}
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _holders(item: TaxonomyItem) -> list[int]:
+    """The companies (any status) that hold, serve or sit in this entry."""
+    rows: models.QuerySet
+    if isinstance(item, Certification):
+        rows = item.holders.values_list("company_id", flat=True)
+    elif isinstance(item, Framework):
+        rows = item.suppliers.values_list("company_id", flat=True)
+    else:
+        rows = item.companies.values_list("pk", flat=True)
+    return sorted(set(rows))
+
+
+def capability_merge(*, source: Capability, target: Capability) -> int:
+    """Move every company holding ``source`` to ``target``, then deactivate ``source``.
+
+    All or nothing, in one transaction and one search change. A moved company joins the target's
+    cluster when it was not in it (capabilities must lie in the company's clusters), and each
+    company's change is in its history. ``source`` is kept, deactivated, so history still names
+    it. Returns how many companies moved; TaxonomyRefused when the merge makes no sense.
+    """
+    if source.pk == target.pk:
+        raise TaxonomyRefused(f"{source.name} cannot be merged into itself.")
+    with transaction.atomic(), search_batch() as batch:
+        # Locked, so that a merge and a deactivation of the target cannot cross.
+        list(Capability.objects.select_for_update().filter(pk__in=[source.pk, target.pk]))
+        target = Capability.objects.select_related("cluster").get(pk=target.pk)
+        if not (target.is_active and target.cluster.is_active):
+            why = "" if not target.is_active else f" with its cluster, {target.cluster.name}"
+            raise TaxonomyRefused(
+                f"{target.name} is deactivated{why}: merge into an active capability, "
+                "or reactivate it first."
+            )
+        holders = Company.objects.filter(capabilities=source).prefetch_related(
+            "clusters", "capabilities"
+        )
+        moved = 0
+        for company in holders:
+            clusters = list(company.clusters.all())
+            if target.cluster_id not in {cluster.pk for cluster in clusters}:
+                clusters.append(target.cluster)
+            capabilities = [c for c in company.capabilities.all() if c.pk != source.pk]
+            company_save(company=company, clusters=clusters, capabilities=[*capabilities, target])
+            moved += 1
+        source.is_active = False
+        source.save(update_fields=["is_active"])
+        batch.taxonomy = True
+    return moved
 
 
 def taxonomy_load() -> Counter[str]:
-    """Load clusters.reference_data (created, updated or unchanged per row)."""
+    """Load clusters.reference_data: what is missing is created, the rest left as staff keep it."""
     with transaction.atomic(), search_batch() as batch:
         outcomes = load_taxonomy()
-        batch.taxonomy = bool(outcomes["created"] or outcomes["updated"])
-        batch.everything = bool(outcomes["updated"])  # a renamed capability is in documents
+        batch.taxonomy = bool(outcomes["created"])
     return outcomes
 
 

@@ -12,7 +12,6 @@ from members.services import (
     company_delete,
     company_part_delete,
     company_save,
-    taxonomy_item_delete,
     taxonomy_item_save,
 )
 from tests.factories import CapabilityFactory, CaseStudyFactory, ClusterFactory, CompanyFactory
@@ -58,11 +57,17 @@ def test_renaming_a_capability_updates_its_companies(company: Company) -> None:
     assert found("widgetry") == set()
 
 
-def test_deleting_a_capability_forgets_it(company: Company) -> None:
+def test_deactivating_a_capability_forgets_it_and_reactivating_brings_it_back(
+    company: Company,
+) -> None:
     capability = CapabilityFactory(name="Forensic imaging", slug="forensic-imaging")
     company_save(company=company, clusters=[capability.cluster], capabilities=[capability])
-    taxonomy_item_delete(item=capability)
+    capability.is_active = False
+    taxonomy_item_save(item=capability)
     assert found("forensic") == set()
+    capability.is_active = True
+    taxonomy_item_save(item=capability)
+    assert found("forensic") == {company.pk}
 
 
 def test_cluster_name_is_searchable(company: Company) -> None:

@@ -1,4 +1,6 @@
-"""manage.py seed_demo: the reference taxonomy and about sixty fictional companies, idempotently."""
+"""manage.py seed_demo: the reference taxonomy and about sixty fictional companies, idempotently.
+
+A reload of the taxonomy creates what is missing and never undoes what staff did since."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from members.models import (
     CompanyFramework,
     User,
 )
+from members.services import taxonomy_item_delete, taxonomy_item_save
 
 RESERVED_DOMAINS = (".example", ".test")
 # Ofcom's ranges for drama: 0113/0114/0115/0116/0117/0118/0121/0131/0141/0151/0161/0191 496 0xxx,
@@ -199,3 +202,29 @@ def test_taxonomy_only_loads_no_companies() -> None:
     assert Capability.objects.exists()
     assert not Company.objects.exists()
     assert "Demo companies" not in out.getvalue()
+
+
+def test_reloading_the_taxonomy_keeps_staff_edits_and_adds_only_what_is_missing() -> None:
+    call_command("seed_demo", "--taxonomy-only", stdout=StringIO())
+    total = sum(model.objects.count() for model in SNAPSHOT_MODELS[:6])
+    data = Cluster.objects.get(slug="data")
+    data.name, data.position, data.is_active = "Data and AI", 0, False
+    taxonomy_item_save(item=data)
+    fife = Region.objects.get(slug="fife")
+    fife.name, fife.is_active = "Kingdom of Fife", False
+    taxonomy_item_save(item=fife)
+    capability = Capability.objects.get(slug="penetration-testing")
+    capability.slug = "pen-testing"  # a new slug, the same name: not made a second time
+    taxonomy_item_save(item=capability)
+    taxonomy_item_delete(item=Sector.objects.get(slug="health-and-social-care"))
+    out = StringIO()
+    call_command("seed_demo", "--taxonomy-only", stdout=out)
+
+    data.refresh_from_db()
+    assert (data.name, data.position, data.is_active) == ("Data and AI", 0, False)
+    fife.refresh_from_db()
+    assert (fife.name, fife.is_active) == ("Kingdom of Fife", False)
+    assert Capability.objects.filter(name__iexact="Penetration testing").count() == 1
+    assert Sector.objects.filter(slug="health-and-social-care").exists()
+    assert sum(model.objects.count() for model in SNAPSHOT_MODELS[:6]) == total
+    assert f"Taxonomy: 1 created, 0 updated, {total - 1} unchanged." in out.getvalue()

@@ -81,7 +81,7 @@ def _record(batch: SearchBatch) -> None:
 def reference_words() -> Iterable[str]:
     """Words of the taxonomy and the synonyms, which the vocabulary knows besides companies'."""
     for model in (Cluster, Capability, Certification, Framework, Region, Sector):
-        yield from model.objects.values_list("name", flat=True)
+        yield from model.objects.active().values_list("name", flat=True)
     for term, expansion in SearchSynonym.objects.values_list("term", "expansion"):
         yield term
         yield expansion

@@ -5,6 +5,9 @@ criteria), its CSV column, its options, and which companies hold each option. Th
 from the memberships (members.search.index), the form validates against the options
 (members.search.forms) and the export prints the memberships by label (members.search.export):
 nothing else knows a facet's parameter, slugs or wording.
+
+Options are the active taxonomy entries in the order staff set (``position``): a deactivated
+one is no option, so its memberships are dropped, and a URL naming it is ignored as unknown.
 """
 
 from __future__ import annotations
@@ -140,7 +143,7 @@ def _dated(name: str, date: datetime.date | None) -> str:
 def _certification_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[int, list[str]]:
     rows = (
         CompanyCertification.objects.current(today)
-        .filter(company_id__any=list(company_ids))
+        .filter(company_id__any=list(company_ids), certification__is_active=True)
         .order_by("certification__position", "certification__name")
         .values_list("company_id", "certification__name", "valid_until")
     )
@@ -153,7 +156,7 @@ def _certification_detail(today: datetime.date, company_ids: Sequence[int]) -> d
 def _framework_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[int, list[str]]:
     rows = (
         CompanyFramework.objects.current(today)
-        .filter(company_id__any=list(company_ids))
+        .filter(company_id__any=list(company_ids), framework__is_active=True)
         .order_by("framework__position", "framework__name", "lot")
         .values_list("company_id", "framework__name", "lot", "valid_until")
     )
@@ -210,16 +213,18 @@ FACETS: tuple[Facet, ...] = (
         "capability",
         "Capability",
         "Capabilities",
-        _model_options(Capability.objects.select_related("cluster"), _cluster_name),
+        _model_options(Capability.objects.active().select_related("cluster"), _cluster_name),
         _linked("capabilities"),
     ),
-    Facet("region", "Region", "Region", _model_options(Region.objects.all()), _region_memberships),
+    Facet(
+        "region", "Region", "Region", _model_options(Region.objects.active()), _region_memberships
+    ),
     Facet("size", "Size", "Size", _size_options, _size_memberships),
     Facet(
         "certification",
         "Certification",
         "Current certifications (valid until)",
-        _model_options(Certification.objects.all()),
+        _model_options(Certification.objects.active()),
         _current(CompanyCertification, "certification"),
         help_text="Current certifications only.",
         detail=_certification_detail,
@@ -228,7 +233,7 @@ FACETS: tuple[Facet, ...] = (
         "framework",
         "Framework",
         "Frameworks (lot, expires)",
-        _model_options(Framework.objects.all()),
+        _model_options(Framework.objects.active()),
         _current(CompanyFramework, "framework"),
         detail=_framework_detail,
     ),
@@ -236,7 +241,7 @@ FACETS: tuple[Facet, ...] = (
         "sector",
         "Sector served",
         "Sectors",
-        _model_options(Sector.objects.all()),
+        _model_options(Sector.objects.active()),
         _linked("sectors"),
     ),
     Facet(

@@ -427,8 +427,11 @@ def _patched_updated_order(
         ties = name_rank[order[low:high]]
         positions.append(low + int(np.searchsorted(ties, name_rank[pk])))
     arriving = np.asarray(published, dtype=np.int64)
-    by_position = np.lexsort((name_rank[arriving], -updated[arriving], np.asarray(positions)))
-    return np.insert(order, np.asarray(positions)[by_position], arriving[by_position])
+    # Typed: with no company arriving (a change to the taxonomy only, or to unpublished
+    # companies) an untyped empty array is float, which np.insert refuses as indices.
+    at = np.asarray(positions, dtype=np.int64)
+    by_position = np.lexsort((name_rank[arriving], -updated[arriving], at))
+    return np.insert(order, at[by_position], arriving[by_position])
 
 
 # The process's current snapshot ------------------------------------------------------------------

@@ -24,7 +24,9 @@ from typing import Protocol
 import numpy as np
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Prefetch
 
+from clusters.models import Capability, Cluster
 from members.models import Company, SearchDocument, SearchSynonym, SearchTerm
 from members.search.facets import ids_array
 from members.search.highlight import MARK_START, MARK_STOP, marked_excerpt
@@ -137,15 +139,19 @@ class TextBackend(Protocol):
 # PostgreSQL ------------------------------------------------------------------------------------
 
 # Everything a document is made of, per company, for the companies in {where}: the name (A);
-# the summary, clusters and capabilities (B); the description and case studies (C).
+# the summary, clusters and capabilities (B); the description and case studies (C). Deactivated
+# clusters and capabilities are left out, as everywhere buyers look (PlainText does the same).
 _SOURCE = """
     SELECT c.id, c.status, c.name, c.summary,
         c.summary || ' ' || coalesce((
             SELECT string_agg(k.name, ', ') FROM members_company_clusters mc
-            JOIN clusters_cluster k ON k.id = mc.cluster_id WHERE mc.company_id = c.id
+            JOIN clusters_cluster k ON k.id = mc.cluster_id
+            WHERE mc.company_id = c.id AND k.is_active
         ), '') || ' ' || coalesce((
             SELECT string_agg(cap.name, ', ') FROM members_company_capabilities cc
-            JOIN clusters_capability cap ON cap.id = cc.capability_id WHERE cc.company_id = c.id
+            JOIN clusters_capability cap ON cap.id = cc.capability_id
+            JOIN clusters_cluster ck ON ck.id = cap.cluster_id
+            WHERE cc.company_id = c.id AND cap.is_active AND ck.is_active
         ), '') AS middle,
         c.description || ' ' || coalesce((
             SELECT string_agg(cs.title || '. ' || cs.client || '. ' || cs.summary, ' ')
@@ -357,7 +363,11 @@ class PlainText:
         companies = Company.objects.all()
         if company_ids is not None:
             companies = companies.filter(pk__in=list(company_ids))
-        companies = companies.prefetch_related("clusters", "capabilities", "case_studies")
+        companies = companies.prefetch_related(
+            Prefetch("clusters", queryset=Cluster.objects.active()),
+            Prefetch("capabilities", queryset=Capability.objects.active()),
+            "case_studies",
+        )
         documents, vocabulary, published = [], set(), []
         for company in companies:
             if not company.is_published:

@@ -19,8 +19,9 @@ class Command(BaseCommand):
     help = (
         "Load the reference taxonomy (clusters, capabilities, regions, certifications, "
         "frameworks, sectors) and about sixty fictional demo companies. Rows are matched by "
-        "slug and saved only when they differ, so running it again changes nothing; a "
-        "reference row staff have edited is put back to clusters/reference_data.py."
+        "slug, so running it again changes nothing. Reference entries that are missing are "
+        "created; existing ones are left as staff keep them (renamed, reordered or "
+        "deactivated). A demo company staff have edited is put back to its demo data."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
