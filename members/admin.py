@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from members import services
 from members.admin_batch import OneChangePerRequest
+from members.admin_import_export import CompanyImportExport
 from members.logos import LogoField
 from members.models import (
     CaseStudy,
@@ -25,6 +26,7 @@ from members.models import (
     SharedShortlist,
     User,
 )
+from members.resources import CompanyResource
 from members.search.documents import search_batch
 
 
@@ -111,7 +113,8 @@ class CompanyPartAdmin(OneChangePerRequest, SimpleHistoryAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
+class CompanyAdmin(CompanyImportExport, OneChangePerRequest, SimpleHistoryAdmin):
+    resource_classes = [CompanyResource]
     form = CompanyAdminForm
     list_display = [
         "name",
