@@ -41,6 +41,8 @@ class CompanyImportExport(ImportExportMixin, ExportActionMixin):
     the list as filtered; the "Export selected companies" action."""
 
     formats = [CSV, XLSX]
+    # Every row's errors in plain sight (templates/admin/members/company/import.html).
+    import_template_name = "admin/members/company/import.html"
     # The field picker's page needs inline script and style, which the CSP refuses; every column
     # is exported, which is also what an import takes back.
     export_form_class = ExportForm
