@@ -61,7 +61,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import tablib
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q, UniqueConstraint
 from import_export import fields, resources, widgets
@@ -388,13 +388,20 @@ class Parts(Reference):
         for part in parts:
             try:
                 # The target came from the taxonomy: checking it again is a query per part.
-                part.full_clean(exclude=["company", self.target], validate_unique=False)
+                # The cell names each part once (this widget's clean) and a stored part is
+                # changed in place, so the one-per-company constraints hold.
+                part.full_clean(
+                    exclude=["company", self.target],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
             except ValidationError as error:
                 name = str(getattr(part, self.target))
                 for field, field_messages in error.message_dict.items():
-                    label = field_label(self.part_model, field)
+                    label = "" if field == NON_FIELD_ERRORS else field_label(self.part_model, field)
                     messages += [
-                        m if name in m else f"{name}, {label}: {m}" for m in field_messages
+                        m if name in m else f"{name}, {label}: {m}" if label else f"{name}: {m}"
+                        for m in field_messages
                     ]
         return messages
 
@@ -666,11 +673,11 @@ class CompanyResource(resources.ModelResource):
     ) -> None:
         """The model's rules, each error under the column it is about."""
         errors = dict(import_validation_errors or {})
-        # What the file does not set was valid when saved; checking it again costs queries.
-        not_in_file = [f.name for f in Company._meta.concrete_fields if f.name not in COLUMNS]
+        # What no column sets was valid when saved; checking it again costs queries.
+        not_columns = [f.name for f in Company._meta.concrete_fields if f.name not in COLUMNS]
         try:
             instance.full_clean(
-                exclude=[*errors, *not_in_file, "region"],  # the region came from the taxonomy
+                exclude=[*errors, *not_columns, "region"],  # the region came from the taxonomy
                 validate_unique=validate_unique,
                 validate_constraints=False,  # the unique ones below, under their column
             )
