@@ -11,8 +11,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.admin import Action, ActionLocation
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -55,6 +56,15 @@ class CompanyImportExport(ImportExportMixin, ExportActionMixin):
         return reverse("admin:{}_{}_import".format(*self.get_model_info()))
 
     def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        # The library indexes its lists with these hidden fields unchecked: a 400, not a 500.
+        formats, resources = self.get_import_formats(), self.get_import_resource_classes(request)
+        if not (
+            _index_below(request.POST.get("format", "0"), len(formats))
+            and _index_below(request.POST.get("resource") or "0", len(resources))
+        ):
+            return HttpResponseBadRequest("Unknown file format or resource.")
         try:
             return super().process_import(request, **kwargs)
         except UploadGone:
@@ -96,3 +106,7 @@ class CompanyImportExport(ImportExportMixin, ExportActionMixin):
         """The selected companies that exist (the library's default lists every company)."""
         selected = [pk for pk in request.POST.getlist("export_items") if pk.isdigit()]
         return self.get_queryset(request).filter(pk__in=selected).values_list("pk", flat=True)
+
+
+def _index_below(value: str, length: int) -> bool:
+    return value.isdigit() and int(value) < length

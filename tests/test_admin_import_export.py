@@ -414,6 +414,15 @@ def test_an_expired_upload_is_a_message_not_an_error_page(staff_client: Client) 
     assert "The uploaded file has expired" in response.content.decode()
 
 
+@pytest.mark.parametrize("field", ["format", "resource"])
+def test_a_tampered_confirmation_is_refused(staff_client: Client, field: str) -> None:
+    preview = _preview(staff_client, _csv([_row()]))
+    data = {**preview.context["confirm_form"].initial, field: "7"}
+
+    assert staff_client.post(CONFIRM_URL, data).status_code == 400
+    assert not Company.objects.exists()
+
+
 def test_an_xlsx_file_imports_too(staff_client: Client) -> None:
     # Spreadsheets store numbers as numbers: a year, and a number that lost its leading zero.
     rows = [_row(founded_year=2016, companies_house_number=1234567)]  # type: ignore[arg-type]
