@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django_htmx",
     "simple_history",
+    "import_export",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -422,6 +423,14 @@ CACHES = {
 # data lives in a transaction no other thread can see).
 SEARCH_TEXT_CACHE_BYTES = env_int("SEARCH_TEXT_CACHE_BYTES", 32 * 1024 * 1024)
 SEARCH_INDEX_BACKGROUND_REBUILD = True
+
+# Staff import and export of companies (django-import-export, members/resources.py). Importing
+# needs the "add" permission and exporting the "view" one, so a Curators group can be built from
+# plain model permissions. Formula escaping is on as a backstop: CompanyResource itself prefixes
+# every cell a spreadsheet would run (= + - @) with an apostrophe, and removes it on import.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ from members.admin_filters import (
     NoCapabilitiesFilter,
     NotVerifiedFilter,
 )
+from members.admin_import_export import CompanyImportExport
 from members.history import company_history, revert_preview
 from members.logos import LogoField
 from members.models import (
@@ -39,6 +40,7 @@ from members.models import (
     SharedShortlist,
     User,
 )
+from members.resources import CompanyResource
 
 
 @admin.register(User)
@@ -124,7 +126,8 @@ class CompanyPartAdmin(OneChangePerRequest, SimpleHistoryAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(OneChangePerRequest, SimpleHistoryAdmin):
+class CompanyAdmin(CompanyImportExport, OneChangePerRequest, SimpleHistoryAdmin):
+    resource_classes = [CompanyResource]
     form = CompanyAdminForm
     list_display = [
         "name",

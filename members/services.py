@@ -137,6 +137,31 @@ def company_part_delete(*, part: CompanyPart) -> None:
         _touch(batch, company_id)
 
 
+def company_import_save(
+    *,
+    company: Company,
+    clusters: Iterable[Cluster] | None = None,
+    capabilities: Iterable[Capability] | None = None,
+    sectors: Iterable[Sector] | None = None,
+    save: Iterable[CompanyCertification | CompanyFramework] = (),
+    delete: Iterable[CompanyCertification | CompanyFramework] = (),
+) -> Company:
+    """One changed row of a staff import (members.resources): the company with its links, then
+    the certifications and framework places it adds or changes (``save``) and drops (``delete``).
+
+    The importer wraps the whole file in one ``search_batch``, so search follows the file as one
+    change; each company gets one history record, each part its own.
+    """
+    with transaction.atomic(), search_batch():
+        company_save(company=company, clusters=clusters, capabilities=capabilities, sectors=sectors)
+        for part in delete:  # first, so a framework place moved to another lot never clashes
+            company_part_delete(part=part)
+        for part in save:
+            part.company = company
+            company_part_save(part=part)
+    return company
+
+
 def _touch(batch: SearchBatch, company_id: int) -> None:
     """A part changed: the company counts as updated (unless it was saved in this change)."""
     if company_id not in batch.company_ids:
