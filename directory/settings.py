@@ -60,6 +60,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public name of the site, used in page titles, emails and the CSV export.
 SITE_NAME = env_str("SITE_NAME", "Scottish Tech Cluster Capability Directory")
+# The site's public address (https://directory.example), for links in emails sent outside a
+# request: send_profile_reminders. Requests build their links from the request instead.
+SITE_URL = env_str("SITE_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
