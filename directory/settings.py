@@ -60,6 +60,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public name of the site, used in page titles, emails and the CSV export.
 SITE_NAME = env_str("SITE_NAME", "Scottish Tech Cluster Capability Directory")
+# The site's public address (https://directory.example), for links in emails sent outside a
+# request: send_profile_reminders. Requests build their links from the request instead.
+SITE_URL = env_str("SITE_URL")
 
 INSTALLED_APPS = [
     "directory.admin_site.DirectoryAdminConfig",  # django.contrib.admin with the work queues
@@ -91,12 +94,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A NUL character: 404 in a path, 400 in the admin's query string (never a 500).
+    "directory.middleware.RefuseNullCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
+    # After the second factor: only staff who may use the admin are told what was wrong.
+    "directory.middleware.AdminBadRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
