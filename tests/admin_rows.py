@@ -134,6 +134,8 @@ def model_pages(model: type[Model], row: Model) -> list[str]:
         pages.append(reverse(_name(model, "simple_history"), args=[row.pk, record.history_id]))
     if model is User:
         pages.append(reverse("admin:auth_user_password_change", args=[row.pk]))
+    if model is Company:  # django-import-export's pages
+        pages += [reverse(_name(model, view)) for view in ("import", "process_import", "export")]
     return pages
 
 
