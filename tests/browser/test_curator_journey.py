@@ -13,7 +13,7 @@ from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
 from members.models import Company, User
-from tests.browser.test_member_journey import no_axe_violations, session_cookie
+from tests.browser.test_member_journey import browser_signed_in, no_axe_violations
 from tests.factories import CapabilityFactory, ClusterFactory, CompanyFactory, UserFactory
 from tests.mfa import add_authenticator_app
 
@@ -33,14 +33,8 @@ def curator(db: None) -> User:
 
 @pytest.fixture
 def curator_page(browser: Browser, live_server: object, curator: User) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=str(live_server), viewport={"width": 1280, "height": 900}
-    )
-    context.add_cookies([session_cookie(curator, live_server)])  # type: ignore[list-item]
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with browser_signed_in(browser, live_server, curator) as page:
+        yield page
 
 
 @pytest.fixture
