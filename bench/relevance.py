@@ -70,8 +70,22 @@ def load_judged(path: Path = JUDGED) -> Judged:
     return Judged(datetime.date.fromisoformat(data["as_of"]), judgements)
 
 
-def load_floor(path: Path = FLOOR) -> dict[str, object]:
-    return json.loads(path.read_text())
+@dataclass(frozen=True)
+class Floor:
+    """The least the judged searches may score (raised as search improves)."""
+
+    precision_at_5: float
+    mrr: float
+    known_intrusions: dict[str, list[str]]  # search id -> "not in the top five" companies there
+
+
+def load_floor(path: Path = FLOOR) -> Floor:
+    data = json.loads(path.read_text())
+    return Floor(
+        precision_at_5=float(data["precision_at_5"]),
+        mrr=float(data["mrr"]),
+        known_intrusions={k: list(v) for k, v in data.get("known_intrusions", {}).items()},
+    )
 
 
 @dataclass(frozen=True)
@@ -108,7 +122,7 @@ class Outcome:
 @dataclass(frozen=True)
 class Report:
     as_of: datetime.date
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[Outcome, ...] = field(repr=False)
 
     @property
     def precision_at_5(self) -> float:

@@ -173,19 +173,19 @@ def measure_relevance(*, load_demo: bool) -> dict[str, object]:
     print(relevance.describe(report))
     floor = relevance.load_floor()
     verdicts = {
-        name: "PASS" if round(getattr(report, name), 4) >= float(floor[name]) else "MISS"
+        name: "PASS" if round(getattr(report, name), 4) >= getattr(floor, name) else "MISS"
         for name in ("precision_at_5", "mrr")
     }
     print(
-        f"floor: precision@5 {floor['precision_at_5']} {verdicts['precision_at_5']},"
-        f" MRR {floor['mrr']} {verdicts['mrr']}"
+        f"floor: precision@5 {floor.precision_at_5} {verdicts['precision_at_5']},"
+        f" MRR {floor.mrr} {verdicts['mrr']}"
         f"  (load and evaluate: {', '.join(f'{k} {v}' for k, v in timings.items())})",
         flush=True,
     )
     result = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "timings": timings,
-        "floor": {"precision_at_5": floor["precision_at_5"], "mrr": floor["mrr"]},
+        "floor": {"precision_at_5": floor.precision_at_5, "mrr": floor.mrr},
         "verdicts": verdicts,
         **report.as_dict(),
     }

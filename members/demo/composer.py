@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -167,8 +168,8 @@ def fit_chance(fits: Sequence[bank.Fit], clusters: set[str], capabilities: set[s
         fit.chance
         for fit in fits
         if (not fit.clusters and not fit.capabilities)
-        or clusters.intersection(fit.clusters)
-        or capabilities.intersection(fit.capabilities)
+        or not clusters.isdisjoint(fit.clusters)
+        or not capabilities.isdisjoint(fit.capabilities)
     ]
     return max(chances, default=0.0)
 
@@ -184,6 +185,12 @@ def capability_neighbours() -> dict[str, set[str]]:
     for slug, near in neighbours.items():
         near.discard(slug)
     return neighbours
+
+
+@functools.cache
+def lifetime_days(months: int) -> int:
+    """Days from the anchor to the expiry of a certificate issued then for ``months``."""
+    return (expires_after(ANCHOR.date(), months) - ANCHOR.date()).days
 
 
 def expires_after(issued: datetime.date, months: int) -> datetime.date:
@@ -389,11 +396,15 @@ class Composer:
         """``count`` capabilities of the pool, each likely to go with one already chosen."""
         rng = self.rng
         chosen = [rng.choice(pool)]
+        taken = {chosen[0].slug}
+        near = set(self.neighbours.get(chosen[0].slug, ()))
         while len(chosen) < min(count, len(pool)):
-            near = {slug for c in chosen for slug in self.neighbours.get(c.slug, ())}
-            rest = [c for c in pool if c not in chosen]
+            rest = [c for c in pool if c.slug not in taken]
             related = [c for c in rest if c.slug in near]
-            chosen.append(rng.choice(related if related and rng.random() < 0.7 else rest))
+            pick = rng.choice(related if related and rng.random() < 0.7 else rest)
+            chosen.append(pick)
+            taken.add(pick.slug)
+            near.update(self.neighbours.get(pick.slug, ()))
         return chosen
 
     def _sectors(
@@ -442,7 +453,7 @@ class Composer:
             certification.slug, bank.DEFAULT_CERTIFICATE_MONTHS
         )
         today = ANCHOR.date()
-        lifetime = (expires_after(today, months) - today).days
+        lifetime = lifetime_days(months)
         roll = rng.random()
         valid_until: datetime.date | None
         if roll < CERTIFICATE_LAPSED:
@@ -470,8 +481,8 @@ class Composer:
             lot
             for lot in bank.FRAMEWORK_LOTS
             if lot.framework in self.taxonomy.frameworks
-            and capabilities.intersection(lot.capabilities)
-            and (not lot.sectors or sectors.intersection(lot.sectors))
+            and not capabilities.isdisjoint(lot.capabilities)
+            and (not lot.sectors or not sectors.isdisjoint(lot.sectors))
         ]
         count = min(len(lots), rng.choices((0, 1, 2), weights=(40, 35, 25))[0])
         plans = []
