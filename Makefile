@@ -11,7 +11,9 @@ help:
 	@echo "make run        set up, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
 	@echo "make test       the whole suite on SQLite, then on PostgreSQL when reachable"
 	@echo "                (installs chromium, java and caddy first if missing: see make system-deps)"
-	@echo "make bench      search benchmark on PostgreSQL (2,000 and 100,000 companies)"
+	@echo "make bench      search benchmark on PostgreSQL: relevance of judged searches on the demo"
+	@echo "                data, then speed at 2,000 and 100,000 companies"
+	@echo "                (BENCH_ARGS=--relevance-only: the judged searches alone, seconds)"
 	@echo "make lint       ruff check, ruff format --check and mypy"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make install    install uv if missing, then the locked dependencies into .venv"
@@ -55,5 +57,6 @@ superuser: install
 	$(MANAGE) createsuperuser
 
 # The search benchmark: PostgreSQL only (BENCH_DATABASE_URL), not part of `make test`.
+# `make bench BENCH_ARGS=--relevance-only` runs only the judged searches (bench/relevance.py).
 bench: install
 	$(UV) run --no-sync python bench/run.py $(BENCH_ARGS)
