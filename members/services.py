@@ -49,6 +49,7 @@ from members.models import (
     field_label,
 )
 from members.search.documents import SearchBatch, rebuild_everything, search_batch
+from members.search.synonym_data import load_synonyms
 
 LINK_FIELDS = ("clusters", "capabilities", "sectors")
 CompanyPart = CaseStudy | CompanyCertification | CompanyFramework
@@ -266,6 +267,7 @@ def taxonomy_item_save(*, item: TaxonomyItem) -> None:
 # What a search document or a facet membership reads of each kind (the rest is display only).
 _SEARCHED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Capability: ("name", "slug", "is_active", "cluster_id"),
+    Framework: ("name", "slug", "is_active", "owner"),
 }
 
 
@@ -364,10 +366,17 @@ def capability_merge(*, source: Capability, target: Capability) -> int:
 
 
 def taxonomy_load() -> Counter[str]:
-    """Load clusters.reference_data: what is missing is created, the rest left as staff keep it."""
+    """Load clusters.reference_data and the search synonyms (members.search.synonym_data): what
+    is missing is created, the rest left as staff keep it.
+
+    Returns how many taxonomy entries were ``created``, ``updated`` and ``unchanged``, and how
+    many ``synonyms`` were created.
+    """
     with transaction.atomic(), search_batch() as batch:
         outcomes = load_taxonomy()
         batch.taxonomy = bool(outcomes["created"])
+        outcomes["synonyms"] = load_synonyms()
+        batch.synonyms = batch.synonyms or bool(outcomes["synonyms"])
     return outcomes
 
 
