@@ -48,7 +48,12 @@ from members.models import (
     User,
     field_label,
 )
-from members.search.documents import SearchBatch, rebuild_everything, search_batch
+from members.search.documents import (
+    SearchBatch,
+    follow_expiries,
+    rebuild_everything,
+    search_batch,
+)
 from members.search.synonym_data import load_synonyms
 
 LINK_FIELDS = ("clusters", "capabilities", "sectors")
@@ -390,6 +395,13 @@ def synonym_delete(*, synonym: SearchSynonym) -> None:
     with transaction.atomic(), search_batch() as batch:
         synonym.delete()
         batch.synonyms = True
+
+
+def search_expiries_follow() -> int:
+    """Once a day: search stops finding companies by certificates and framework places that have
+    expired since (members.search.documents.follow_expiries). Each process's facet index calls
+    it when the day turns, and gunicorn when a worker starts; returns how many were rewritten."""
+    return follow_expiries()
 
 
 def search_rebuild() -> None:

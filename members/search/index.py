@@ -493,6 +493,7 @@ class IndexHolder:
         return patched or snapshot
 
     def _build_in_background(self, key: str, alias: str) -> None:
+        follow_expiries_safely()
         try:
             fresh = build()
             with self._lock:
@@ -508,6 +509,17 @@ class IndexHolder:
         """Drop every snapshot (tests that swap databases; never needed in production)."""
         with self._lock:
             self._snapshots.clear()
+
+
+def follow_expiries_safely() -> None:
+    """Let search documents drop certificates that expired (a new day is what brings a build
+    here); a failure is logged, and never stops the index from being built."""
+    from members.services import search_expiries_follow  # services write through this module
+
+    try:
+        search_expiries_follow()
+    except Exception:
+        logger.exception("Following expired certificates in search documents failed.")
 
 
 _holder = IndexHolder()

@@ -41,7 +41,7 @@ SYNONYMS: tuple[SynonymData, ...] = (
         ("ithc", "penetration testing"),
         ("it health check", "penetration testing"),
         ("soc", "managed detection and response"),
-        ("security operations center", "security operations centre"),
+        ("security operations center", "managed detection and response"),
         ("mdr", "managed detection and response"),
         ("siem", "managed detection and response"),
         ("edr", "detection and response"),
