@@ -14,7 +14,9 @@ Keeping it current without stalls:
 - A full build happens only for a process's very first request (gunicorn's ``post_worker_init``
   does it before the worker takes requests), and in a background thread when the day turns
   (certificates expire), a change is too large to patch, or the history cannot be followed (the
-  token differs: a restored database). Meanwhile the previous snapshot keeps serving.
+  token differs: a restored database). Meanwhile the previous snapshot keeps serving. That thread
+  first lets the search documents drop what expired (``follow_expiries_safely``; a no-op after
+  the first process of the day).
 
 Snapshots are never changed once published, so threads may share one without locks.
 """
