@@ -136,7 +136,13 @@ def synonym_pairs() -> list[tuple[str, str]]:
 
 
 def expand_synonyms(text: str, synonyms: Sequence[tuple[str, str]]) -> list[str]:
-    """The query as typed, plus one variant per synonym found in it (as a phrase), both ways."""
+    """The query as typed, plus one variant per synonym found in it, both ways.
+
+    The other side goes in as plain words, not a quoted phrase: a phrase makes PostgreSQL
+    re-read the stored vector of every company holding all its words ("it health check" would
+    read thousands), where words alone are answered by the index. Only a side that websearch
+    would read as operators (an "or", a leading "-") is quoted.
+    """
     if not text:
         return []
     variants = [text]
@@ -145,10 +151,14 @@ def expand_synonyms(text: str, synonyms: Sequence[tuple[str, str]]) -> list[str]
         for source, target in ((term, expansion), (expansion.lower(), term)):
             pattern = re.compile(_BEFORE + re.escape(source) + _AFTER, re.IGNORECASE)
             if pattern.search(lowered):
-                replacement = f'"{target}"' if " " in target else target
+                replacement = f'"{target}"' if _has_operators(target) else target
                 # A function, so a backslash in the replacement is never read as an escape.
                 variants.append(pattern.sub(_literally(replacement), text))
     return list(dict.fromkeys(variants))
+
+
+def _has_operators(words: str) -> bool:
+    return any(w.lower() == "or" or w.startswith("-") or '"' in w for w in words.split())
 
 
 def _literally(replacement: str) -> Callable[[re.Match[str]], str]:
