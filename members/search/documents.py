@@ -10,6 +10,9 @@ and says which companies it touched. When the outermost batch closes without an 
 
 Batches nest: a service that calls another, or the admin saving a company with its inlines, is
 one logical change, one document write per company and one version.
+
+Time changes search too: a certificate that expires today was in documents written yesterday.
+``follow_expiries`` rewrites those once a day.
 """
 
 from __future__ import annotations
