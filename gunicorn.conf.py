@@ -55,9 +55,10 @@ def post_worker_init(worker: object) -> None:
     """
     from django.db import connections
 
-    from members.search.index import current_snapshot
+    from members.search.index import current_snapshot, follow_expiries_safely
 
     try:
+        follow_expiries_safely()  # a worker started on a new day has no day to see turn
         current_snapshot()
     except Exception as error:
         worker.log.warning("Facet index not built at start: %s", error)  # type: ignore[attr-defined]

@@ -34,9 +34,14 @@ PARAMS = [
     "sort",
     "page",
     "letter",
+    "exact",
 ]
 ODD_QUERY_STRINGS = [
     "q=%22unbalanced",
+    "q=scaur%3A%2A",
+    "q=exa%27mple%5C",
+    "q=glasgow&exact=banana",
+    "exact=1",
     "q=--",
     "q=OR",
     "q=-",

@@ -84,6 +84,7 @@ class SearchForm(forms.Form):
         label="Name starts with", choices=[(x, x) for x in [*LETTERS, OTHER_LETTER]]
     )
     sort = LenientChoiceField(label="Sort by", choices=list(SORTS.items()))
+    exact = forms.BooleanField(required=False)
 
     def __init__(self, data: QueryDict, snapshot: Snapshot) -> None:
         super().__init__(data)
@@ -102,6 +103,7 @@ class SearchParams:
     selected: dict[str, list[str]] = field(default_factory=dict)
     letter: str = ""
     sort: str = ""
+    exact: bool = False  # search the text as typed: no spelling correction applied
 
     def pairs(self, skip_param: str = "", skip_key: str = "") -> list[tuple[str, str]]:
         """The search as URL (parameter, value) pairs, without the page."""
@@ -113,6 +115,8 @@ class SearchParams:
         for name, value in (("letter", self.letter), ("sort", self.sort)):
             if value and skip_param != name:
                 pairs.append((name, value))
+        if self.exact and self.text and skip_param not in {"q", "exact"}:
+            pairs.append(("exact", "1"))
         return pairs
 
     def query_without(self, skip_param: str = "", skip_key: str = "") -> str:
@@ -173,6 +177,7 @@ def parse_search(data: QueryDict, snapshot: Snapshot) -> ParsedSearch:
         selected={f.param: list(cleaned.get(f.param) or []) for f in FACETS},
         letter=cleaned.get("letter") or "",
         sort=cleaned.get("sort") or "",
+        exact=bool(cleaned.get("exact")),
     )
     return ParsedSearch(params, _notices(form), snapshot)
 
