@@ -150,6 +150,7 @@ def stop_postgres(
     subprocess.run([*command, "stop", "-m", "fast"], check=True)  # noqa: S603
     log.append(("stopped", time.monotonic() - started))
     time.sleep(outage)
+    log.append(("starting", time.monotonic() - started))
     subprocess.run([*command, "start"], check=True)  # noqa: S603
     log.append(("started", time.monotonic() - started))
 
@@ -196,8 +197,11 @@ def report(stats: Path, args: argparse.Namespace) -> dict[str, object]:
 
 def report_outage(probe: Probe, fault_log: list[tuple[str, float]]) -> None:
     events = dict(fault_log)
-    stopped, started = events["stopped"], events["started"]
-    print(f"\nPostgreSQL stopped at {stopped:.1f} s, started again at {started:.1f} s")
+    stopped, started = events["stopped"], events["starting"]
+    print(
+        f"\nPostgreSQL stopped at {stopped:.1f} s; restart begun at {started:.1f} s, "
+        f"accepting connections at {events['started']:.1f} s"
+    )
     for path in ("/healthz", "/"):
         seen = [entry for entry in probe.seen if entry[1] == path]
         down = [entry for entry in seen if entry[2] != 200]
@@ -210,7 +214,7 @@ def report_outage(probe: Probe, fault_log: list[tuple[str, float]]) -> None:
             f"{path:9} not 200 from {first_down} s to {last_down} s: "
             f"{len(down)} of {len(seen)} answers {statuses}; slowest answer "
             f"{max(entry[3] for entry in seen):.2f} s; without the site's own page "
-            f"{len(unfriendly)}; back {back[0] - started:.1f} s after the restart"
+            f"{len(unfriendly)}; back {back[0] - started:.1f} s after the restart began"
             if back
             else f"{path:9} never came back ({len(down)} failures {statuses})"
         )
