@@ -392,12 +392,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Browser features the site never uses, off for its pages and anything they embed
 # (directory.middleware.PermissionsPolicyMiddleware). Sign-in uses passwords, emailed codes and
 # authenticator apps, never passkeys; allow publickey-credentials-* for 'self' if that changes.
+# Only names Chromium knows: it logs a console warning for any other ("bluetooth" among them).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
