@@ -105,7 +105,7 @@ def sample(path: Path) -> None:
         "sectors": "SELECT slug FROM clusters_sector WHERE is_active",
     }
     with psycopg.connect(DATABASE_URL) as db:
-        data = {kind: [row[0] for row in db.execute(sql)] for kind, sql in queries.items()}  # type: ignore[arg-type]
+        data = {kind: [row[0] for row in db.execute(sql)] for kind, sql in queries.items()}
     data["sizes"] = ["sme", "1-9", "10-49", "50-249", "250+"]
     path.write_text(json.dumps(data))
 
@@ -177,7 +177,7 @@ def report(stats: Path, args: argparse.Namespace) -> dict[str, object]:
     print(
         f"{'request':28} {'count':>6} {'failed':>6} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}"
     )
-    table = {}
+    table: dict[str, object] = {}
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "ALL"
         print(
@@ -254,7 +254,8 @@ def main() -> None:
             )
         timed_get(port, "/", timeout=30)  # the first page builds what a worker caches
         started = time.monotonic()
-        probe, fault_log = Probe(port, started), []
+        probe = Probe(port, started)
+        fault_log: list[tuple[str, float]] = []
         probe_thread = threading.Thread(target=probe.run, daemon=True)
         fault = threading.Thread(
             target=stop_postgres,
