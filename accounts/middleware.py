@@ -66,3 +66,21 @@ class StaffMFAMiddleware:
         if not (settings.STAFF_REQUIRE_MFA and user.is_authenticated and user.is_staff):
             return None
         return staff_mfa_redirect(request)
+
+
+class StaffIdleTimeoutMiddleware:
+    """A staff session ends after ``STAFF_SESSION_IDLE_SECONDS`` without a request (8 hours).
+
+    Staff sessions carry curation rights, so a browser left open overnight must not keep them:
+    each staff request sets the session to expire that long from now (and so saves it), while
+    members and buyers keep the site-wide ``SESSION_COOKIE_AGE``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return self.get_response(request)

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
     # After the second factor: only staff who may use the admin are told what was wrong.
     "directory.middleware.AdminBadRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,6 +220,8 @@ MFA_TOTP_ISSUER = SITE_NAME
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Accept the code before and after the current one: phones' clocks drift.
 MFA_TOTP_TOLERANCE = 1
+# A staff session ends after this long without a request (accounts/middleware.py).
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 8 * 60 * 60)
 # Staff reach the admin only from a session that passed a second factor (accounts/middleware.py).
 # Relaxed by default with DEBUG on, so a local demo needs no authenticator app.
 STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", default=not DEBUG)
