@@ -4,12 +4,16 @@ nothing wrong with the public pages on the way."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
 from members.models import Company, User
@@ -26,6 +30,10 @@ def curator(db: None) -> User:
     user = UserFactory(
         email="curator@cluster-body.example", full_name="Casey Curator", is_staff=True
     )
+    # Browser tests empty the database between tests, the migration's group with it: make it
+    # again the migration's way.
+    curators = importlib.import_module("accounts.migrations.0001_curators_group")
+    curators.set_curator_permissions(apps, SimpleNamespace(connection=connection))
     user.groups.add(Group.objects.get(name="Curators"))
     add_authenticator_app(user)
     return user

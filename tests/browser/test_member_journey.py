@@ -121,7 +121,7 @@ def test_an_invited_member_sets_up_an_account_keeps_the_profile_and_buyers_see_i
     # Staff invite the company's contact as its first owner, from the admin.
     run_company_action(staff_page, osprey, "invite_contacts_as_owners")
     expect(staff_page.locator(".messagelist")).to_contain_text(
-        "Invited alex@osprey.example to own Osprey Secure Example Ltd"
+        "Invited an owner for 1 company: Osprey Secure Example Ltd (sent to alex@osprey.example)."
     )
     assert mail.outbox[-1].to == ["alex@osprey.example"]
 
