@@ -200,6 +200,18 @@ def test_inclusions_declared_in_the_admin_move_the_counts_at_once(
     assert counts(search(), "certification")["cyber-essentials"] == 1
 
 
+def test_a_certification_added_in_the_admin_keeps_its_inclusions(
+    staff_client: Client, certs: Certs
+) -> None:
+    url = reverse("admin:clusters_certification_add")
+    data = form_as_sent(staff_client.get(url).content.decode())
+    data |= {"name": "Cyber Essentials Plus Extra", "slug": "ce-plus-extra", "_save": "Save"}
+    data["satisfies"] = [str(certs.ce_plus.pk)]
+    assert staff_client.post(url, data).status_code == 302
+    added = Certification.objects.get(slug="ce-plus-extra")
+    assert set(Certification.objects.satisfied_by([added])) == {added, certs.ce_plus, certs.ce}
+
+
 def test_the_admin_offers_no_certification_as_its_own_inclusion(
     staff_client: Client, certs: Certs
 ) -> None:
