@@ -213,9 +213,51 @@ class RegionAdmin(ReferenceItemAdmin):
     list_filter = ["is_active", "is_scottish"]
 
 
+class CertificationForm(ModelForm):
+    class Meta:
+        model = Certification
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "valid_for_months",
+            "satisfies",
+            "position",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:  # a certification is no choice as its own inclusion
+            includes = cast(forms.ModelMultipleChoiceField, self.fields["satisfies"])
+            includes.queryset = Certification.objects.exclude(pk=self.instance.pk)
+
+
 @admin.register(Certification)
 class CertificationAdmin(ReferenceItemAdmin):
-    pass
+    form = CertificationForm
+    list_display = [*ReferenceItemAdmin.list_display, "included"]
+    filter_horizontal = ["satisfies"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Certification]:
+        return super().get_queryset(request).prefetch_related("satisfies")
+
+    @admin.display(description="includes")
+    def included(self, obj: Certification) -> str:
+        return ", ".join(item.name for item in obj.satisfies.all())
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[Any], change: bool
+    ) -> None:
+        """The inclusions through their service (not the form's own save), so that the holders
+        found under the included certifications follow: the facet index and search documents.
+        The changelist's rows save here too, without the field."""
+        if "satisfies" in form.cleaned_data:
+            services.certification_inclusions_set(
+                certification=form.instance, includes=form.cleaned_data["satisfies"]
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Framework)

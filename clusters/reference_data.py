@@ -39,6 +39,7 @@ class CertificationData:
     name: str
     description: str
     valid_for_months: int | None = None  # certificates of this kind are reissued this often
+    satisfies: tuple[str, ...] = ()  # slugs of the certifications that holding this one includes
 
 
 @dataclass(frozen=True)
@@ -494,6 +495,7 @@ CERTIFICATIONS: tuple[CertificationData, ...] = (
         "Cyber Essentials Plus",
         "The Cyber Essentials controls, verified by an independent hands-on technical audit.",
         valid_for_months=12,
+        satisfies=("cyber-essentials",),
     ),
     CertificationData(
         "iasme-cyber-assurance",

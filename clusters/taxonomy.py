@@ -110,9 +110,27 @@ def load_taxonomy() -> Counter[Outcome]:
                     same_name={"cluster_id": cluster.pk},
                 )
                 outcomes[outcome] += 1
+        created: list[models.Model] = []
         for model, slug, values in _reference_rows():
-            outcomes[create_if_missing(model, {"slug": slug}, values)[1]] += 1
+            instance, outcome = create_if_missing(model, {"slug": slug}, values)
+            outcomes[outcome] += 1
+            if outcome == "created":
+                created.append(instance)
+        _add_inclusions([c for c in created if isinstance(c, Certification)])
     return outcomes
+
+
+def _add_inclusions(created: list[Certification]) -> None:
+    """The reference data's "includes" of the certifications just created, to those that exist.
+
+    A certification that already existed keeps the inclusions staff gave it (none, perhaps):
+    staff add or remove them in the admin.
+    """
+    wanted = {cert.slug: cert.satisfies for cert in ref.CERTIFICATIONS if cert.satisfies}
+    for certification in created:
+        slugs = wanted.get(certification.slug, ())
+        if slugs:
+            certification.satisfies.add(*Certification.objects.filter(slug__in=slugs))
 
 
 def create_if_missing(

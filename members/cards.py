@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from members.models import Company, verification_is_stale
+from members.search.facets import held_labels
 from members.search.index import Snapshot, current_snapshot
 
 SHOWN_CAPABILITIES = 4
@@ -106,5 +107,6 @@ def _add_held(cards: list[CompanyCard], snapshot: Snapshot) -> None:
     """Fill each card's lists from the facet index's bitsets, in the options' order."""
     ids = [card.pk for card in cards]
     for attribute, param in HELD.items():
+        includes = snapshot.includes(param)
         for card, options in zip(cards, snapshot.held(param, ids), strict=True):
-            setattr(card, attribute, [option.label for option in options])
+            setattr(card, attribute, held_labels(options, includes))

@@ -25,6 +25,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Value
 from django.urls import reverse
@@ -266,7 +267,7 @@ def taxonomy_item_save(*, item: TaxonomyItem) -> None:
         item.save()
         batch.taxonomy = True
         if changed:
-            batch.add(*_holders(item))
+            batch.add(*_search_holders(item))
 
 
 # What a search document or a facet membership reads of each kind (the rest is display only).
@@ -331,6 +332,46 @@ def _holders(item: TaxonomyItem) -> list[int]:
     else:
         rows = item.companies.values_list("pk", flat=True)
     return sorted(set(rows))
+
+
+def _search_holders(item: TaxonomyItem) -> list[int]:
+    """The companies whose search documents and facet memberships name this entry: for a
+    certification, also the holders of those that include it (they are found under it)."""
+    if not isinstance(item, Certification) or item.pk is None:
+        return _holders(item)
+    including = Certification.objects.satisfying([item])
+    return sorted(
+        set(
+            CompanyCertification.objects.filter(certification__in=including).values_list(
+                "company_id", flat=True
+            )
+        )
+    )
+
+
+def certification_inclusions_set(
+    *, certification: Certification, includes: Iterable[Certification]
+) -> None:
+    """Declare the certifications that holding ``certification`` also satisfies.
+
+    Its holders, and the holders of every certification that includes it, are then found under
+    the included ones too: their search documents and facet memberships are rewritten. Raises
+    ValidationError when it would include itself.
+    """
+    wanted = {item.pk for item in includes}
+    if certification.pk in wanted:
+        raise ValidationError(
+            {"satisfies": f"{certification.name} cannot include itself."}, code="includes_self"
+        )
+    with transaction.atomic(), search_batch() as batch:
+        current = set(certification.satisfies.values_list("pk", flat=True))
+        if wanted == current:
+            return
+        certification.satisfies.set(wanted)
+        batch.taxonomy = True
+        # Who includes this certification does not depend on what it includes, so the holders
+        # found under the old inclusions are the same companies as under the new.
+        batch.add(*_search_holders(certification))
 
 
 def capability_merge(*, source: Capability, target: Capability) -> int:

@@ -21,6 +21,7 @@ from pytest_django import Settings
 
 from clusters.models import Capability, Cluster
 from members.models import Company, User
+from members.services import certification_inclusions_set
 from tests.factories import (
     CapabilityFactory,
     CaseStudyFactory,
@@ -140,12 +141,14 @@ def company_with_profile(db: None) -> Company:
             SectorFactory(name="Local government", slug="local-government"),
         ],
     )
+    plus = CertificationFactory(name="Cyber Essentials Plus", slug="cyber-essentials-plus")
+    # As the reference data declares it: holding Plus counts as holding Cyber Essentials.
+    certification_inclusions_set(
+        certification=plus,
+        includes=[CertificationFactory(name="Cyber Essentials", slug="cyber-essentials")],
+    )
     CompanyCertificationFactory(
-        company=company,
-        certification=CertificationFactory(
-            name="Cyber Essentials Plus", slug="cyber-essentials-plus"
-        ),
-        valid_until=today + datetime.timedelta(days=200),
+        company=company, certification=plus, valid_until=today + datetime.timedelta(days=200)
     )
     CompanyCertificationFactory(
         company=company,

@@ -11,7 +11,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from clusters.models import Capability, Cluster, Region, Sector
+from clusters.models import Capability, Certification, Cluster, Region, Sector
 from members.models import COMMITMENT_FIELDS, Company, CompanyCertification, CompanyFramework
 from members.search.facets import BAND_SLUGS, SME
 
@@ -31,10 +31,7 @@ class OracleFilter(django_filters.FilterSet):
         distinct=True,
     )
     capability = django_filters.ModelMultipleChoiceFilter(
-        field_name="capabilities__slug",
-        to_field_name="slug",
-        queryset=Capability.objects.all(),
-        distinct=True,
+        to_field_name="slug", queryset=Capability.objects.all(), method="filter_capability"
     )
     sector = django_filters.ModelMultipleChoiceFilter(
         field_name="sectors__slug",
@@ -46,6 +43,8 @@ class OracleFilter(django_filters.FilterSet):
         field_name="region__slug", to_field_name="slug", queryset=Region.objects.all()
     )
     certification = django_filters.CharFilter(method="filter_certification")
+    certification_mode = django_filters.CharFilter(method="filter_nothing")
+    capability_mode = django_filters.CharFilter(method="filter_nothing")
     framework = django_filters.CharFilter(method="filter_framework")
     size = django_filters.CharFilter(method="filter_size")
     commitment = django_filters.CharFilter(method="filter_commitment")
@@ -57,8 +56,34 @@ class OracleFilter(django_filters.FilterSet):
     def _values(self, name: str) -> list[str]:
         return self.data.getlist(name) if hasattr(self.data, "getlist") else list(self.data[name])
 
+    def _all_of(self, name: str) -> bool:
+        return self.data.get(f"{name}_mode") == "all"
+
+    def filter_nothing(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs  # read by the filter it qualifies
+
+    def filter_capability(self, qs: QuerySet, name: str, value: list[Capability]) -> QuerySet:
+        if not value:
+            return qs
+        if not self._all_of(name):
+            return qs.filter(capabilities__in=value).distinct()
+        for capability in value:
+            qs = qs.filter(pk__in=Company.objects.filter(capabilities=capability).values("pk"))
+        return qs
+
     def filter_certification(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(pk__in=_current(CompanyCertification, "certification", self._values(name)))
+        """A certificate counts for every active certification it includes (satisfies)."""
+        wanted = self._values(name)
+        groups = [wanted] if not self._all_of(name) else [[slug] for slug in wanted]
+        for slugs in groups:
+            accepted = Certification.objects.active().satisfying(
+                Certification.objects.filter(slug__in=slugs)
+            )
+            holders = CompanyCertification.objects.current(timezone.localdate()).filter(
+                certification__in=accepted
+            )
+            qs = qs.filter(pk__in=holders.values("company_id"))
+        return qs
 
     def filter_framework(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(pk__in=_current(CompanyFramework, "framework", self._values(name)))

@@ -26,7 +26,14 @@ pytestmark = pytest.mark.django_db
 
 # (page, companies at first): the first number fills part of the page, 50 fills all of it (the
 # home page shows the six most recent, the lists 20 a page).
-PAGES = [("/", 3), ("/clusters/", 10), ("/clusters/cyber-security/", 10), ("/companies/", 10)]
+PAGES = [
+    ("/", 3),
+    ("/clusters/", 10),
+    ("/clusters/cyber-security/", 10),
+    ("/companies/", 10),
+    # Nothing found: the filters to drop, and their counts, come from the index's bitsets.
+    ("/companies/?cluster=cyber-security&capability_mode=all&letter=Q", 10),
+]
 
 
 def _query_counts(client: Client, path: str) -> tuple[int, int]:

@@ -34,6 +34,8 @@ PARAMS = [
     "sort",
     "page",
     "letter",
+    "certification_mode",
+    "capability_mode",
     "exact",
 ]
 ODD_QUERY_STRINGS = [
@@ -73,6 +75,11 @@ ODD_QUERY_STRINGS = [
     "cluster=&cluster=&q=",
     "cluster=cyber-security&cluster=cyber-security",
     "commitment=real-living-wage&commitment=nope",
+    "certification_mode=all",
+    "certification=cyber-essentials&certification_mode=ALL&certification_mode=%00",
+    "capability=penetration-testing&capability=incident-response&capability_mode=all",
+    "capability_mode=all&capability_mode=any&capability_mode[]=all",
+    "cluster_mode=all&region_mode=all",
     "q=" + "a" * 10_000,
     "q=" + "%22a%22+" * 2000,
 ]
@@ -159,7 +166,9 @@ def test_empty_parameters_show_every_company(client: Client, world: SearchWorld)
 
 query_values = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=60
-) | st.sampled_from(["cyber-security", "glasgow", "sme", "name", "relevance", "1", "0", "-1"])
+) | st.sampled_from(
+    ["cyber-security", "glasgow", "sme", "name", "relevance", "all", "any", "1", "0", "-1"]
+)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="fuzzed on PostgreSQL")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from members.models import Company
 from members.search.engine import SearchResult
-from members.services import company_save
+from members.services import certification_inclusions_set, company_save
 from tests.factories import (
     CertificationFactory,
     CompanyCertificationFactory,
@@ -51,7 +51,7 @@ def test_options_within_a_facet_are_ored_and_facets_anded(world: SearchWorld) ->
     assert narrowed.total == 1
 
 
-def test_zero_count_options_are_hidden_unless_selected(world: SearchWorld) -> None:
+def test_zero_count_options_are_hidden_until_their_facet_is_in_use(world: SearchWorld) -> None:
     result = search(capability=["account-based-ticketing"])
     clusters = {o.key for f in result.facets if f.param == "cluster" for o in f.shown_options}
     assert clusters == {"smart-ticketing"}
@@ -60,6 +60,10 @@ def test_zero_count_options_are_hidden_unless_selected(world: SearchWorld) -> No
     cyber = next(o for o in cluster_facet.options if o.key == "cyber-security")
     assert cyber.selected and cyber.count == 0 and cyber.shown
     assert chosen.total == 0
+    # Once a region is ticked, a region that finds nothing is shown too, with its zero.
+    in_use = search(capability=["account-based-ticketing"], region=["fife"])
+    regions = next(f for f in in_use.facets if f.param == "region")
+    assert {(o.key, o.count) for o in regions.shown_options} == {("fife", 1), ("glasgow", 0)}
 
 
 def test_the_page_hides_options_that_would_find_nothing(client: Client, world: SearchWorld) -> None:
@@ -104,11 +108,17 @@ def test_counts_follow_edits(world: SearchWorld) -> None:
 
 
 def test_index_agrees_with_plain_sql_for_every_combination(world: SearchWorld) -> None:
+    plus = CertificationFactory(slug="cyber-essentials-plus")
+    basic = CertificationFactory(slug="cyber-essentials")
+    certification_inclusions_set(certification=plus, includes=[basic])
+    CompanyCertificationFactory(company=world.companies["soc"], certification=plus)
+    CompanyCertificationFactory(company=world.companies["responder"], certification=basic)
     choices = {
         "cluster": [[], ["cyber-security"], ["cyber-security", "smart-ticketing"]],
         "region": [[], ["fife"]],
         "capability": [[], ["incident-response"], ["penetration-testing", "incident-response"]],
         "size": [[], ["sme"], ["250-plus"]],
+        "certification": [[], ["cyber-essentials"], ["cyber-essentials-plus"]],
     }
     for combo in itertools.product(*choices.values()):
         selected = {k: v for k, v in zip(choices, combo, strict=True) if v}

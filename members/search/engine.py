@@ -2,9 +2,15 @@
 CSV export and the tests.
 
 Text matching is the text backend's (members.search.text); everything else happens on the facet
-index's bitsets (members.search.index): the letter, the facets (OR within one, AND across them),
-the disjunctive counts (each facet counted with every other facet's selection applied but not
-its own) and the order.
+index's bitsets (members.search.index): the letter, the facets (OR within one, or AND where the
+buyer asks for all of them; AND across them), the counts and the order, and when nothing is
+found, which one filter to drop.
+
+Counts tell what ticking an option would give. In a facet matching any of its ticks, an option's
+count applies every other facet's selection but not its own (disjunctive). In a facet matching
+all of its ticks (``<param>_mode=all``), an option's count applies its own facet's ticks too: how
+many companies hold it as well as every ticked one. So a ticked option there shows the current
+number of results, and an unticked one what adding it would leave.
 """
 
 from __future__ import annotations
@@ -13,12 +19,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from django.conf import settings
 
 from members.cards import CompanyCard, company_cards
-from members.search.facets import FACETS
+from members.search.facets import ALL, FACETS, FACETS_BY_PARAM, includes_sentences
 from members.search.forms import SearchParams
 from members.search.highlight import highlighted
 from members.search.index import Bits, Snapshot, current_snapshot, popcount
@@ -39,11 +46,13 @@ class FacetOptionView:
     group: str
     count: int
     selected: bool
+    in_use: bool = False  # its facet has a ticked option
 
     @property
     def shown(self) -> bool:
-        """An option that would find nothing is hidden, unless the buyer ticked it."""
-        return bool(self.count or self.selected)
+        """An option that would find nothing is hidden, unless the buyer ticked it or another
+        option of its facet: a facet in use shows every option, so a zero can be seen."""
+        return bool(self.count or self.selected or self.in_use)
 
 
 @dataclass
@@ -65,6 +74,8 @@ class FacetView:
     label: str
     help_text: str
     options: list[FacetOptionView]
+    mode_param: str = ""  # offers "must have all selected" under this URL parameter
+    match_all: bool = False
 
     @property
     def selected_count(self) -> int:
@@ -91,6 +102,15 @@ class FacetView:
         return {option.key: option.count for option in self.options if option.count}
 
 
+@dataclass(frozen=True)
+class Relaxation:
+    """One filter dropped (or loosened) from a search that found nothing, and what it finds."""
+
+    label: str  # "Remove Framework: G-Cloud 14"
+    count: int
+    query: str  # the search without it, for a link
+
+
 @dataclass
 class SearchResult:
     """Everything a results page, an export or a test needs to know about one search."""
@@ -106,6 +126,7 @@ class SearchResult:
     suggestion_total: int = 0  # how many it finds, with the same filters
     synonyms: list[tuple[str, str]] = field(default_factory=list)
     matches: TextMatches | None = None
+    relaxations: list[Relaxation] = field(default_factory=list)  # when nothing was found
 
     def page_ids(self, offset: int, limit: int) -> list[int]:
         return [int(pk) for pk in self.ordered_ids[offset : offset + limit]]
@@ -154,31 +175,37 @@ def effective_sort(params: SearchParams, text: str) -> str:
 def _run(
     params: SearchParams, text: str, snapshot: Snapshot, synonyms: list[tuple[str, str]]
 ) -> SearchResult:
-    base = snapshot.alive
+    # Each constraint as one mask: the text's matches, the letter, each facet's selection.
+    parts: dict[str, Bits] = {}
     matches = None
     if text:
         matches = text_matches(text, snapshot, synonyms)
-        base = snapshot.mask_of_ids(matches.ids)
+        parts["q"] = snapshot.mask_of_ids(matches.ids)
     if params.letter:
-        base = base & snapshot.letter_mask(params.letter)
+        parts["letter"] = snapshot.letter_mask(params.letter)
+    base = snapshot.alive
+    for part in parts.values():
+        base = base & part
     masks = {
         param: mask
         for param, keys in params.selected.items()
-        if (mask := snapshot.mask_for(param, keys)) is not None
+        if (mask := snapshot.mask_for(param, keys, params.mode(param) == ALL)) is not None
     }
     final = base
     for mask in masks.values():
         final = final & mask
     sort = effective_sort(params, text)
+    total = popcount(final)
     return SearchResult(
         params=params,
         ordered_ids=_order(snapshot, final, sort, matches),
-        total=popcount(final),
+        total=total,
         sort=sort,
         facets=_facet_views(params, snapshot, base, masks),
         text=text,
         synonyms=synonyms,
         matches=matches,
+        relaxations=[] if total else relaxations(params, snapshot, {**parts, **masks}),
     )
 
 
@@ -199,14 +226,124 @@ def _facet_views(
         for param, mask in masks.items():
             if param != facet.param:
                 within = within & mask
+        match_all = params.mode(facet.param) == ALL
+        own = masks.get(facet.param)
+        if match_all and own is not None:
+            within = within & own  # see the module docstring: what adding an option leaves
         counts = snapshot.counts(facet.param, within)
-        chosen = set(params.selected.get(facet.param, []))
-        options = [
-            FacetOptionView(o.key, o.label, o.group, counts[o.key], o.key in chosen)
-            for o in snapshot.options(facet.param)
+        options = snapshot.options(facet.param)
+        keys = {o.key for o in options}
+        chosen = {key for key in params.selected.get(facet.param, []) if key in keys}
+        option_views = [
+            FacetOptionView(o.key, o.label, o.group, counts[o.key], o.key in chosen, bool(chosen))
+            for o in options
         ]
-        views.append(FacetView(facet.param, facet.label, facet.help_text, options))
+        help_text = " ".join(
+            text
+            for text in (
+                facet.help_text,
+                includes_sentences(options, snapshot.includes(facet.param)),
+            )
+            if text
+        )
+        views.append(
+            FacetView(
+                facet.param, facet.label, help_text, option_views, facet.mode_param, match_all
+            )
+        )
     return views
+
+
+# When nothing is found ---------------------------------------------------------------------------
+
+
+def _all_but_each(masks: Sequence[Bits], start: Bits) -> list[Bits]:
+    """For each mask, ``start`` ANDed with every other one: prefix and suffix ANDs, so n masks
+    cost about 3n ANDs rather than n squared."""
+    prefix = [start]
+    for mask in masks[:-1]:
+        prefix.append(prefix[-1] & mask)
+    result: list[Bits] = [start] * len(masks)
+    suffix: Bits | None = None
+    for position in range(len(masks) - 1, -1, -1):
+        result[position] = prefix[position] if suffix is None else prefix[position] & suffix
+        suffix = masks[position] if suffix is None else suffix & masks[position]
+    return result
+
+
+def relaxations(
+    params: SearchParams, snapshot: Snapshot, parts: dict[str, Bits]
+) -> list[Relaxation]:
+    """Each single filter whose removal finds companies, with how many, most first.
+
+    ``parts`` is every constraint of the search as a mask (``q``, ``letter``, each facet's
+    selection). The work is bitset ANDs over the index, no query: about three per constraint,
+    plus, in a facet matching all of its ticks, about three per tick (at most the form's
+    MAX_VALUES_PER_PARAMETER). In a facet matching any of its ticks, unticking one of several
+    can only find fewer, so the whole facet is the filter offered; in one matching all of them,
+    each tick is, and so is matching any instead.
+    """
+    names = list(parts)
+    found: list[Relaxation] = []
+    for name, rest in zip(
+        names, _all_but_each([parts[n] for n in names], snapshot.alive), strict=True
+    ):
+        if name == "q":
+            found.append(
+                Relaxation(
+                    f"Remove keywords \u201c{params.text}\u201d",
+                    popcount(rest),
+                    params.query_without("q"),
+                )
+            )
+        elif name == "letter":
+            found.append(
+                Relaxation(
+                    f"Remove Name starts with: {params.letter}",
+                    popcount(rest),
+                    params.query_without("letter"),
+                )
+            )
+        else:
+            found.extend(_facet_relaxations(params, snapshot, name, rest))
+    found = [relaxation for relaxation in found if relaxation.count]
+    found.sort(key=lambda relaxation: -relaxation.count)
+    return found
+
+
+def _facet_relaxations(
+    params: SearchParams, snapshot: Snapshot, param: str, rest: Bits
+) -> list[Relaxation]:
+    facet = FACETS_BY_PARAM[param]
+    options = snapshot.options(param)
+    labels = {option.key: option.label for option in options}
+    keys = [key for key in params.selected.get(param, []) if key in labels]
+    if params.mode(param) != ALL or len(keys) < 2:
+        return [
+            Relaxation(
+                f"Remove {facet.describe(keys, options)}",
+                popcount(rest),
+                params.query_without(param),
+            )
+        ]
+    singles = [cast(Bits, snapshot.mask_for(param, [key])) for key in keys]
+    found = [
+        Relaxation(
+            f"Remove {facet.label}: {labels[key]}",
+            popcount(others),
+            params.query_without(param, key),
+        )
+        for key, others in zip(keys, _all_but_each(singles, rest), strict=True)
+    ]
+    any_of = cast(Bits, snapshot.mask_for(param, keys))
+    found.append(
+        Relaxation(
+            f"Accept any ticked {facet.label.lower()}, not all of them",
+            popcount(rest & any_of),
+            params.query_without(facet.mode_param),
+        )
+    )
+    return found
 
 
 # Remembered text matches -------------------------------------------------------------------------
@@ -328,7 +465,9 @@ def describe(params: SearchParams, snapshot: Snapshot, sort: str = "") -> str:
     for facet in FACETS:
         keys = params.selected.get(facet.param) or []
         if keys:
-            parts.append(facet.describe(keys, snapshot.options(facet.param)))
+            parts.append(
+                facet.describe(keys, snapshot.options(facet.param), params.mode(facet.param))
+            )
     if params.letter:
         parts.append(f"Name starts with {params.letter}")
     if sort:

@@ -2,7 +2,8 @@
 
 Rows are built from plain values a chunk of companies at a time, never from model instances.
 The facet columns come from the facet registry: each facet's CSV column lists the labels of the
-options a company holds (or, for certifications and frameworks, the dated detail).
+options a company holds (or, for certifications and frameworks, the dated detail), saying what a
+held one includes ("Cyber Essentials Plus (2027-01-31, includes Cyber Essentials)").
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from members.models import Company
-from members.search.facets import FACETS, Facet
+from members.search.facets import FACETS, Facet, held_labels, includes_notes
 from members.search.index import Snapshot
 
 CHUNK_SIZE = 2000
@@ -56,10 +57,14 @@ def _facet_cells(
 ) -> dict[int, str]:
     """A facet's column for these companies: the labels of the options each holds (read from
     the facet index, as the filters count them), or the facet's own detail (dates, lots)."""
+    includes = snapshot.includes(facet.param)
     if facet.detail is not None:
-        return {pk: "; ".join(texts) for pk, texts in facet.detail(today, ids).items()}
+        notes = includes_notes(snapshot.options(facet.param), includes)
+        return {pk: "; ".join(texts) for pk, texts in facet.detail(today, ids, notes).items()}
     held = snapshot.held(facet.param, ids)
-    return {pk: "; ".join(o.label for o in options) for pk, options in zip(ids, held, strict=True)}
+    return {
+        pk: "; ".join(held_labels(options, includes)) for pk, options in zip(ids, held, strict=True)
+    }
 
 
 def _chunk_rows(ids: list[int], snapshot: Snapshot, profile_base: str) -> Iterator[list[str]]:

@@ -8,12 +8,17 @@ nothing else knows a facet's parameter, slugs or wording.
 
 Options are the active taxonomy entries in the order staff set (``position``): a deactivated
 one is no option, so its memberships are dropped, and a URL naming it is ignored as unknown.
+
+Ticks within a facet mean "any of"; a facet that ``allows_all`` (capabilities, certifications)
+also takes ``<param>_mode=all``: "must have every one". An option may include others
+(``includes``: Cyber Essentials Plus includes Cyber Essentials, as staff declare on the
+certification): a company holding it holds those too, in the index and so in every count.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -46,8 +51,12 @@ SME = "sme"
 # load in a fraction of the time that a row per membership takes.
 Memberships = Iterator[tuple[str, np.ndarray]]
 MembershipLoader = Callable[[datetime.date, Sequence[int] | None], Memberships]
-# Export text per company, where a facet prints more than its option labels (dates, lots).
-DetailLoader = Callable[[datetime.date, Sequence[int]], dict[int, list[str]]]
+# Export text per company, where a facet prints more than its option labels (dates, lots); given
+# each option's note on what it includes.
+DetailLoader = Callable[[datetime.date, Sequence[int], Mapping[str, str]], dict[int, list[str]]]
+# Per option key, the keys of the options that holding it includes (every one, transitively).
+Includes = dict[str, tuple[str, ...]]
+ANY, ALL = "any", "all"
 
 
 @dataclass(frozen=True)
@@ -68,11 +77,69 @@ class Facet:
     memberships: MembershipLoader
     help_text: str = ""
     detail: DetailLoader | None = None
+    allows_all: bool = False  # "must have all selected" (``mode_param``=all) is offered
+    load_includes: Callable[[], Includes] | None = None
 
-    def describe(self, keys: Iterable[str], options: Sequence[Option]) -> str:
+    @property
+    def mode_param(self) -> str:
+        """The URL parameter that chooses "any of" (default) or "all of" the ticked options."""
+        return f"{self.param}_mode" if self.allows_all else ""
+
+    def describe(self, keys: Iterable[str], options: Sequence[Option], mode: str = ANY) -> str:
         """'Region: Fife or Tayside', for notices and the export's criteria."""
         labels = {option.key: option.label for option in options}
-        return f"{self.label}: " + " or ".join(labels.get(key, key) for key in keys)
+        joiner = " and " if mode == ALL else " or "
+        return f"{self.label}: " + joiner.join(labels.get(key, key) for key in keys)
+
+
+def _included_labels(options: Sequence[Option], includes: Includes) -> dict[str, list[str]]:
+    """Per option that includes others among these, their labels (in the options' order)."""
+    labels = {option.key: option.label for option in options}
+    found = {}
+    for option in options:
+        included = [labels[key] for key in includes.get(option.key, ()) if key in labels]
+        if included:
+            found[option.key] = included
+    return found
+
+
+def includes_notes(options: Sequence[Option], includes: Includes) -> dict[str, str]:
+    """Per option that includes others, 'includes Cyber Essentials'."""
+    return {
+        key: "includes " + " and ".join(labels)
+        for key, labels in _included_labels(options, includes).items()
+    }
+
+
+def includes_sentences(options: Sequence[Option], includes: Includes) -> str:
+    """'Cyber Essentials Plus includes Cyber Essentials, so its holders are counted under both.'"""
+    labels = {option.key: option.label for option in options}
+    return " ".join(
+        f"{labels[key]} includes {' and '.join(included)}, so its holders are counted under "
+        f"{'both' if len(included) == 1 else 'each'}."
+        for key, included in _included_labels(options, includes).items()
+    )
+
+
+def held_labels(held: Sequence[Option], includes: Includes) -> list[str]:
+    """What a company holds, each included option said once, inside the one that includes it:
+    'Cyber Essentials Plus (includes Cyber Essentials)', not that and 'Cyber Essentials'.
+
+    ``held`` comes from the index, so it has every option that a held one includes.
+    """
+    inside = {
+        key
+        for option in held
+        for key in includes.get(option.key, ())
+        # Two that include each other (staff declared them equivalent) are both said.
+        if option.key not in includes.get(key, ())
+    }
+    notes = includes_notes(held, includes)
+    return [
+        f"{option.label} ({notes[option.key]})" if option.key in notes else option.label
+        for option in held
+        if option.key not in inside
+    ]
 
 
 def _rows(
@@ -140,20 +207,36 @@ def _dated(name: str, date: datetime.date | None) -> str:
     return f"{name} ({date.isoformat()})" if date else f"{name} (no expiry)"
 
 
-def _certification_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[int, list[str]]:
+def _certification_detail(
+    today: datetime.date, company_ids: Sequence[int], notes: Mapping[str, str]
+) -> dict[int, list[str]]:
     rows = (
         CompanyCertification.objects.current(today)
         .filter(company_id__any=list(company_ids), certification__is_active=True)
         .order_by("certification__position", "certification__name")
-        .values_list("company_id", "certification__name", "valid_until")
+        .values_list("company_id", "certification__name", "certification__slug", "valid_until")
     )
     detail: dict[int, list[str]] = {}
-    for company_id, name, until in rows:
-        detail.setdefault(company_id, []).append(_dated(name, until))
+    for company_id, name, slug, until in rows:
+        text = _dated(name, until)
+        if slug in notes:
+            text = f"{text[:-1]}, {notes[slug]})"  # "CE Plus (2027-01-31, includes CE)"
+        detail.setdefault(company_id, []).append(text)
     return detail
 
 
-def _framework_detail(today: datetime.date, company_ids: Sequence[int]) -> dict[int, list[str]]:
+def _certification_includes() -> Includes:
+    """Among the active certifications, what each includes (staff's ``satisfies``)."""
+    inclusions = Certification.objects.active().inclusions()
+    return {
+        holder.slug: tuple(included.slug for included in inclusions[holder])
+        for holder in inclusions
+    }
+
+
+def _framework_detail(
+    today: datetime.date, company_ids: Sequence[int], notes: Mapping[str, str]
+) -> dict[int, list[str]]:
     rows = (
         CompanyFramework.objects.current(today)
         .filter(company_id__any=list(company_ids), framework__is_active=True)
@@ -215,6 +298,7 @@ FACETS: tuple[Facet, ...] = (
         "Capabilities",
         _model_options(Capability.objects.active().select_related("cluster"), _cluster_name),
         _linked("capabilities"),
+        allows_all=True,
     ),
     Facet(
         "region", "Region", "Region", _model_options(Region.objects.active()), _region_memberships
@@ -228,6 +312,8 @@ FACETS: tuple[Facet, ...] = (
         _current(CompanyCertification, "certification"),
         help_text="Current certifications only.",
         detail=_certification_detail,
+        allows_all=True,
+        load_includes=_certification_includes,
     ),
     Facet(
         "framework",

@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import QueryDict
 
-from members.search.facets import FACETS
+from members.search.facets import ALL, ANY, FACETS
 from members.search.index import LETTERS, OTHER_LETTER, Snapshot
 
 MAX_QUERY_LENGTH = 200
 MAX_VALUES_PER_PARAMETER = 50
 SORTS = {"relevance": "Relevance", "name": "Name (A to Z)", "updated": "Recently updated"}
+MODES = {ANY: "Any of the ticked options", ALL: "All of the ticked options"}
 
 
 def clean_text(value: object) -> str:
@@ -93,25 +94,43 @@ class SearchForm(forms.Form):
                 label=facet.label,
                 choices=[(o.key, o.label) for o in snapshot.options(facet.param)],
             )
+            if facet.mode_param:
+                self.fields[facet.mode_param] = LenientChoiceField(
+                    label=f"{facet.label} matching", choices=list(MODES.items())
+                )
 
 
 @dataclass(frozen=True)
 class SearchParams:
-    """One buyer search: free text, facet selections, a letter and a sort order."""
+    """One buyer search: free text, facet selections, a letter and a sort order.
+
+    ``all_of`` names the facets whose ticks must all be held (``<param>_mode=all``); in the
+    others a company needs any one of them.
+    """
 
     text: str = ""
     selected: dict[str, list[str]] = field(default_factory=dict)
     letter: str = ""
     sort: str = ""
+    all_of: frozenset[str] = frozenset()
     exact: bool = False  # search the text as typed: no spelling correction applied
 
+    def mode(self, param: str) -> str:
+        return ALL if param in self.all_of else ANY
+
     def pairs(self, skip_param: str = "", skip_key: str = "") -> list[tuple[str, str]]:
-        """The search as URL (parameter, value) pairs, without the page."""
+        """The search as URL (parameter, value) pairs, without the page.
+
+        ``skip_param`` leaves out a parameter (a facet's mode too, by its own name), or with
+        ``skip_key`` one value of it.
+        """
         pairs = [("q", self.text)] if self.text and skip_param != "q" else []
         for facet in FACETS:
             for key in self.selected.get(facet.param, []):
                 if facet.param != skip_param or (skip_key and key != skip_key):
                     pairs.append((facet.param, key))
+            if facet.param in self.all_of and facet.mode_param != skip_param:
+                pairs.append((facet.mode_param, ALL))
         for name, value in (("letter", self.letter), ("sort", self.sort)):
             if value and skip_param != name:
                 pairs.append((name, value))
@@ -154,12 +173,21 @@ class ParsedSearch:
         tags = []
         for facet in FACETS:
             labels = {o.key: o.label for o in self.snapshot.options(facet.param)}
-            for key in self.params.selected.get(facet.param, []):
+            keys = self.params.selected.get(facet.param, [])
+            for key in keys:
                 tags.append(
                     {
                         "facet": facet.label,
                         "label": labels.get(key, key),
                         "query": self.params.query_without(facet.param, key),
+                    }
+                )
+            if keys and self.params.mode(facet.param) == ALL:
+                tags.append(
+                    {
+                        "facet": facet.label,
+                        "label": "must have all selected",
+                        "query": self.params.query_without(facet.mode_param),
                     }
                 )
         return tags
@@ -177,6 +205,9 @@ def parse_search(data: QueryDict, snapshot: Snapshot) -> ParsedSearch:
         selected={f.param: list(cleaned.get(f.param) or []) for f in FACETS},
         letter=cleaned.get("letter") or "",
         sort=cleaned.get("sort") or "",
+        all_of=frozenset(
+            f.param for f in FACETS if f.mode_param and cleaned.get(f.mode_param) == ALL
+        ),
         exact=bool(cleaned.get("exact")),
     )
     return ParsedSearch(params, _notices(form), snapshot)

@@ -37,7 +37,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from members.models import Company, SearchChange, SearchState
-from members.search.facets import FACETS, Facet, Option
+from members.search.facets import FACETS, Facet, Includes, Option
 
 logger = logging.getLogger(__name__)
 
@@ -113,12 +113,18 @@ class FacetRows:
     options: tuple[Option, ...]
     bits: Bits  # (len(options), words)
     rows: dict[str, int] = field(default_factory=dict)  # option key -> row of ``bits``
+    # Option key -> the keys it includes: a company holding it gets their bits too, so an
+    # included option's row is the union of its own holders and those of every one including it.
+    includes: Includes = field(default_factory=dict)
 
     @classmethod
-    def empty(cls, facet: Facet, options: Sequence[Option], words: int) -> FacetRows:
+    def empty(cls, facet: Facet, words: int) -> FacetRows:
+        """The facet's current options (and inclusions), no company holding any yet."""
+        options = facet.load_options()
         rows = {option.key: row for row, option in enumerate(options)}
         bits = np.zeros((len(options), words), dtype=np.uint64)
-        return cls(facet, tuple(options), bits, rows)
+        includes = facet.load_includes() if facet.load_includes else {}
+        return cls(facet, tuple(options), bits, rows, includes)
 
 
 @dataclass(frozen=True)
@@ -167,13 +173,18 @@ class Snapshot:
         ids = np.asarray(ids, dtype=np.int64)
         return bitset_of(ids[(ids >= 0) & (ids < self.capacity)], self.words) & self.alive
 
-    def mask_for(self, param: str, keys: Iterable[str]) -> Bits | None:
-        """Companies holding any of these options (OR within a facet); None when none chosen."""
+    def includes(self, param: str) -> Includes:
+        return self.facets[param].includes
+
+    def mask_for(self, param: str, keys: Iterable[str], match_all: bool = False) -> Bits | None:
+        """Companies holding any of these options (OR within a facet), or with ``match_all``
+        every one of them (AND); None when none chosen."""
         data = self.facets[param]
         rows = [data.rows[key] for key in keys if key in data.rows]
         if not rows:
             return None
-        return np.bitwise_or.reduce(data.bits[rows], axis=0)
+        combine = np.bitwise_and if match_all else np.bitwise_or
+        return combine.reduce(data.bits[rows], axis=0)
 
     def letter_mask(self, letter: str) -> Bits:
         code = LETTER_CODES.get(letter, 0)
@@ -233,12 +244,16 @@ def _set_memberships(
 ) -> None:
     """Set the bits of these companies' memberships (all companies when ``None``), in place.
 
-    Only published companies (``alive``) get bits: the loaders do not filter by status.
+    Only published companies (``alive``) get bits: the loaders do not filter by status. A
+    holder of an option also gets the bits of the options it includes.
     """
+    words = rows.bits.shape[1]
     for key, ids in rows.facet.memberships(today, company_ids):
-        row = rows.rows.get(key)
-        if row is not None and len(ids):
-            rows.bits[row] |= bitset_of(ids[ids < rows.bits.shape[1] * 64], rows.bits.shape[1])
+        targets = [rows.rows[k] for k in (key, *rows.includes.get(key, ())) if k in rows.rows]
+        if targets and len(ids):
+            held = bitset_of(ids[ids < words * 64], words)
+            for row in targets:
+                rows.bits[row] |= held
     rows.bits[:] &= alive
 
 
@@ -269,7 +284,7 @@ def build(today: datetime.date | None = None) -> Snapshot:
     letters[ids] = [LETTER_CODES[letter_of(row[1])] for row in rows]
     facets = {}
     for facet in FACETS:
-        facet_rows = FacetRows.empty(facet, facet.load_options(), words)
+        facet_rows = FacetRows.empty(facet, words)
         _set_memberships(facet_rows, today, None, alive)
         facets[facet.param] = facet_rows
     return Snapshot(
@@ -377,8 +392,10 @@ def _patched_facets(
     for facet in FACETS:
         old = snapshot.facets[facet.param]
         if taxonomy:
-            # Options may have come, gone or been renamed: carry the bits over by key.
-            rows = FacetRows.empty(facet, facet.load_options(), words)
+            # Options may have come, gone or been renamed: carry the bits over by key. What an
+            # option includes may have changed too: the companies whose memberships that
+            # changes are among the touched (members.services), so they are set again below.
+            rows = FacetRows.empty(facet, words)
             for key, row in rows.rows.items():
                 if key in old.rows:
                     rows.bits[row, : old.bits.shape[1]] = old.bits[old.rows[key]]

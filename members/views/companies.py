@@ -11,10 +11,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from clusters.models import Capability, Sector
+from clusters.models import Capability, Certification, Sector
 from directory.http import HtmxHttpRequest
 from directory.pagination import forgiving_page
-from members.models import Company
+from members.models import Company, CompanyCertification
 from members.search.engine import page_cards, run_search
 from members.search.forms import parse_search
 from members.search.index import current_snapshot
@@ -67,5 +67,21 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "members/company_detail.html",
-        {"company": company, "capabilities_by_cluster": capabilities_by_cluster},
+        {
+            "company": company,
+            "capabilities_by_cluster": capabilities_by_cluster,
+            "certifications": _with_inclusions(company.current_certifications),  # type: ignore[attr-defined]
+        },
     )
+
+
+def _with_inclusions(held: list[CompanyCertification]) -> list[tuple[CompanyCertification, str]]:
+    """Each current certificate, and the names of the certifications it includes ("Cyber
+    Essentials" for Cyber Essentials Plus): the company is found under those too."""
+    if not held:
+        return []
+    inclusions = {c.pk: names for c, names in Certification.objects.active().inclusions().items()}
+    return [
+        (item, " and ".join(c.name for c in inclusions.get(item.certification_id, [])))
+        for item in held
+    ]

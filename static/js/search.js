@@ -6,8 +6,8 @@
  * while the request was on its way stay where they are. The update brings the new facet counts
  * (#facet-counts, data-counts: {facet: {option: count}}, options that find nothing left out) and
  * this script writes them into the labels, showing or hiding options exactly as a full page
- * would: an option that would find nothing is hidden unless ticked, a group or a facet with no
- * option left is hidden. If the focused option has to go, focus moves to its facet's heading.
+ * would: an option that would find nothing is hidden unless its facet has a tick (a facet in use
+ * shows its zeros), a group or a facet with no option left is hidden. If the focused option has to go, focus moves to its facet's heading.
  *
  * Anything else that held focus and was replaced (the sort) gets it back by its id.
  * If the request fails, the form is submitted the ordinary way, so the buyer still gets a page.
@@ -30,14 +30,18 @@
       var param = details.id.replace(/^facet-/, "");
       var known = counts[param] || {};
       var shown = 0;
+      // The options only: "Must have all selected" has a name of its own (param_mode).
+      var boxes = details.querySelectorAll('input[type="checkbox"][name="' + param + '"]');
       var ticked = 0;
-      details.querySelectorAll('input[type="checkbox"]').forEach(function (box) {
+      boxes.forEach(function (box) {
+        ticked += box.checked ? 1 : 0;
+      });
+      boxes.forEach(function (box) {
         var count = known[box.value] || 0;
         var label = box.closest("label");
         setText(label.querySelector("small"), "(" + count + ")");
-        label.hidden = !(count > 0 || box.checked);
+        label.hidden = !(count > 0 || ticked > 0);
         shown += label.hidden ? 0 : 1;
-        ticked += box.checked ? 1 : 0;
       });
       details.querySelectorAll("fieldset.facet__group").forEach(function (group) {
         group.hidden = !group.querySelector("label:not([hidden])");

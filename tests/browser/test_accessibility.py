@@ -17,6 +17,11 @@ PAGES = {
     "companies": "/companies/",
     "companies-filtered": "/companies/?q=council&cluster=cyber-security",
     "companies-none-found": "/companies/?q=zzzyzzx",
+    # Nothing found with filters: the one to drop, a facet in use showing its zeros, "all" ticked.
+    "companies-filter-to-drop": (
+        "/companies/?cluster=data&certification=cyber-essentials"
+        "&certification=lapsed-standard&certification_mode=all"
+    ),
     "companies-bad-input": "/companies/?cluster=nope&page=abc",
     "company": "/companies/heather-data/",
     "about": "/about/",
