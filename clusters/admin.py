@@ -215,7 +215,7 @@ class RegionAdmin(ReferenceItemAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(ReferenceItemAdmin):
-    pass
+    list_display = [*ReferenceItemAdmin.list_display, "register_url"]
 
 
 @admin.register(Framework)
