@@ -133,7 +133,7 @@ def detail(request: HttpRequest) -> HttpResponse:
 def share(request: HttpRequest) -> HttpResponse:
     form = ShareShortlistForm(request.POST)
     if not form.is_valid():
-        return render(request, "members/shortlist.html", _own_context(request, form), status=400)
+        return render(request, "members/shortlist.html", _own_context(request, form))
     try:
         shared, created = shortlist_share(
             company_ids=shortlist_ids(request.session), **form.cleaned_data
