@@ -236,7 +236,7 @@ class CertificationForm(ModelForm):
 @admin.register(Certification)
 class CertificationAdmin(ReferenceItemAdmin):
     form = CertificationForm
-    list_display = [*ReferenceItemAdmin.list_display, "included"]
+    list_display = [*ReferenceItemAdmin.list_display, "included", "register_url"]
     filter_horizontal = ["satisfies"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Certification]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Self, cast
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -161,6 +162,15 @@ class CertificationQuerySet(ActiveQuerySet):
 
 class Certification(ReferenceItem):
     description = models.TextField(blank=True)
+    register_url = models.URLField(
+        "public register",
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text=(
+            "The certifier's public register or certificate search (https://...), where a buyer "
+            "can check a company's certificate. Shown as \u201cCheck this certificate\u201d."
+        ),
+    )
     valid_for_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,

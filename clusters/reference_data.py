@@ -40,6 +40,7 @@ class CertificationData:
     description: str
     valid_for_months: int | None = None  # certificates of this kind are reissued this often
     satisfies: tuple[str, ...] = ()  # slugs of the certifications that holding this one includes
+    register_url: str = ""  # the certifier's public register, where buyers check a certificate
 
 
 @dataclass(frozen=True)
@@ -483,12 +484,18 @@ REGIONS: tuple[RegionData, ...] = (
     RegionData("outside-uk", "Outside UK", is_scottish=False),
 )
 
+# Public registers a buyer can search. Only addresses we are sure of; staff add the others.
+IASME_CERTIFICATE_SEARCH = "https://iasme.co.uk/cyber-essentials/ncsc-certificate-search/"
+UKAS_CERTCHECK = "https://certcheck.ukas.com/"  # certificates from UKAS-accredited bodies
+CREST_MEMBERS = "https://www.crest-approved.org/members/"
+
 CERTIFICATIONS: tuple[CertificationData, ...] = (
     CertificationData(
         "cyber-essentials",
         "Cyber Essentials",
         "Government-backed self-assessment against five basic technical controls.",
         valid_for_months=12,
+        register_url=IASME_CERTIFICATE_SEARCH,
     ),
     CertificationData(
         "cyber-essentials-plus",
@@ -496,6 +503,7 @@ CERTIFICATIONS: tuple[CertificationData, ...] = (
         "The Cyber Essentials controls, verified by an independent hands-on technical audit.",
         valid_for_months=12,
         satisfies=("cyber-essentials",),
+        register_url=IASME_CERTIFICATE_SEARCH,
     ),
     CertificationData(
         "iasme-cyber-assurance",
@@ -506,26 +514,31 @@ CERTIFICATIONS: tuple[CertificationData, ...] = (
         "iso-27001",
         "ISO/IEC 27001",
         "An audited information security management system.",
+        register_url=UKAS_CERTCHECK,
     ),
     CertificationData(
         "iso-27701",
         "ISO/IEC 27701",
         "An extension of ISO/IEC 27001 for managing personal information and privacy.",
+        register_url=UKAS_CERTCHECK,
     ),
     CertificationData(
         "iso-9001",
         "ISO 9001",
         "An audited quality management system.",
+        register_url=UKAS_CERTCHECK,
     ),
     CertificationData(
         "iso-14001",
         "ISO 14001",
         "An audited environmental management system.",
+        register_url=UKAS_CERTCHECK,
     ),
     CertificationData(
         "iso-22301",
         "ISO 22301",
         "An audited business continuity management system.",
+        register_url=UKAS_CERTCHECK,
     ),
     CertificationData(
         "soc-2-type-ii",
@@ -544,6 +557,7 @@ CERTIFICATIONS: tuple[CertificationData, ...] = (
         "CREST",
         "Membership of the accreditation body for technical security services such as "
         "penetration testing and incident response.",
+        register_url=CREST_MEMBERS,
     ),
     CertificationData(
         "ncsc-check",

@@ -62,6 +62,7 @@ def _reference_rows() -> Iterable[tuple[type[models.Model], str, dict[str, objec
                 "name": cert.name,
                 "description": cert.description,
                 "valid_for_months": cert.valid_for_months,
+                "register_url": cert.register_url,
                 "position": position,
             },
         )

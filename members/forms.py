@@ -29,6 +29,7 @@ from members.models import (
     CompanyCertification,
     CompanyFramework,
     CompanyMembership,
+    SharedShortlist,
 )
 
 PROFILE_FIELDS = [
@@ -347,3 +348,22 @@ class NewAccountForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ShareShortlistForm(forms.Form):
+    """What a permanent link of a shortlist says about itself, beside the companies."""
+
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=SharedShortlist.TITLE_MAX_LENGTH,
+        required=False,
+        help_text="For example, the requirement or tender these companies are for.",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=SharedShortlist.NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why these companies, or what a colleague should know. Anyone with the link "
+        "can read it, so leave out anything confidential.",
+    )

@@ -203,6 +203,12 @@ class CompanyQuerySet(models.QuerySet):
             ),
         )
 
+    def with_profile_data(self) -> CompanyQuerySet:
+        """What a profile (or a shortlist) shows: the card data, sectors and case studies."""
+        return self.with_card_data().prefetch_related(
+            Prefetch("sectors", queryset=Sector.objects.active()), "case_studies"
+        )
+
 
 class CompanyStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -676,12 +682,29 @@ class SearchChange(models.Model):
 class SharedShortlist(models.Model):
     """A buyer's shortlist frozen under a permanent link, as evidence of market research."""
 
+    TITLE_MAX_LENGTH = 120
+    NOTE_MAX_LENGTH = 1000
+
     key = models.CharField(max_length=32, unique=True)
     company_ids = models.JSONField(default=list)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    # What each company's listing said on the day (members.shortlist.CompanyFacts as JSON), so a
+    # company that leaves the directory later is still named; empty on lists made before it.
+    snapshot = models.JSONField(default=list, blank=True)
+    # The same companies, title and note give the same list (and key); blank on older lists.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~Q(fingerprint=""),
+                name="shared_shortlist_fingerprint_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

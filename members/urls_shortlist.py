@@ -10,6 +10,7 @@ urlpatterns = [
     path("", shortlist.detail, name="detail"),
     path("export.csv", shortlist.export, name="export"),
     path("clear/", shortlist.clear, name="clear"),
+    path("undo/", shortlist.undo, name="undo"),
     path("share/", shortlist.share, name="share"),
     path("add/<slug:slug>/", shortlist.add, name="add"),
     path("remove/<slug:slug>/", shortlist.remove, name="remove"),

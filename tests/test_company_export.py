@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from members.models import Company
-from members.search.export import neutralise
+from members.search.export import export_filename, neutralise
 from tests.factories import (
     CertificationFactory,
     ClusterFactory,
@@ -111,3 +112,79 @@ def test_unpublished_companies_are_not_exported(client: Client) -> None:
     CompanyFactory(name="Hidden Draft Example", status="draft")
     _, text = download(client)
     assert "Hidden Draft Example" not in text
+
+
+@pytest.mark.parametrize(
+    "dangerous",
+    ["  =1+1", "\t=1+1", "\u00a0+SUM(A1)", "\u3000-2+3", "\u200b@cmd", " \n=1"],
+    ids=["spaces", "tab", "no-break-space", "ideographic-space", "zero-width-space", "newline"],
+)
+def test_a_formula_behind_blanks_is_neutralised(dangerous: str) -> None:
+    assert neutralise(dangerous) == "'" + dangerous
+
+
+@pytest.mark.parametrize("harmless", ["Edinburgh", "a=b", "0131 496 0000", ""])
+def test_plain_text_is_left_alone(harmless: str) -> None:
+    assert neutralise(harmless) == harmless
+
+
+def test_search_url_is_the_results_page_not_the_file(client: Client) -> None:
+    ClusterFactory(name="Cyber Security", slug="cyber")
+    CompanyFactory()
+    _, text = download(client, {"q": "testing", "cluster": "cyber", "page": "3"})
+    row = next(line for line in text.splitlines() if line.startswith("Search URL,"))
+    assert row == "Search URL,http://testserver/companies/?q=testing&cluster=cyber"
+
+
+def test_contact_name_phone_town_and_companies_house_number_are_exported(
+    client: Client,
+) -> None:
+    CompanyFactory(
+        contact_name="Morgan Example",
+        contact_phone="+44 131 496 0123",
+        town="Dundee",
+        companies_house_number="SC123456",
+    )
+    _, text = download(client)
+    row = table(text)[0]
+    assert row["Contact name"] == "Morgan Example"
+    assert row["Phone"] == "'+44 131 496 0123"  # shown as typed, never run as a sum
+    assert row["Town"] == "Dundee"
+    assert row["Companies House number"] == "SC123456"
+
+
+def test_verification_columns_say_not_yet_verified_and_due_for_review(client: Client) -> None:
+    CompanyFactory(name="A Never Checked Ltd", last_verified_at=None)
+    CompanyFactory(
+        name="B Checked Long Ago Ltd",
+        last_verified_at=datetime.datetime(2020, 1, 2, 12, tzinfo=datetime.UTC),
+    )
+    CompanyFactory(name="C Checked Lately Ltd")
+    _, text = download(client, {"sort": "name"})
+    rows = {row["Name"]: row for row in table(text)}
+    assert rows["A Never Checked Ltd"]["Last verified"] == "Not yet verified"
+    assert rows["A Never Checked Ltd"]["Due for review"] == "Yes"
+    assert rows["B Checked Long Ago Ltd"]["Last verified"] == "2020-01-02"
+    assert rows["B Checked Long Ago Ltd"]["Due for review"] == "Yes"
+    assert rows["C Checked Lately Ltd"]["Due for review"] == "No"
+
+
+def test_a_long_file_name_is_cut_between_words() -> None:
+    when = datetime.datetime(2026, 11, 27, 9, 5, tzinfo=datetime.UTC)
+    label = "Search \u201cincident response\u201d; Cluster: Cyber Security; Region: Highland"
+    name = export_filename(label, when)
+    assert name == (
+        "companies-search-incident-response-cluster-cyber-security-region-20261127-0905.csv"
+    )
+    assert len(name.split("-20261127")[0]) <= len("companies-") + 60
+
+
+def test_a_single_long_word_is_still_cut_to_length() -> None:
+    when = datetime.datetime(2026, 11, 27, 9, 5, tzinfo=datetime.UTC)
+    assert export_filename("x" * 80, when) == f"companies-{'x' * 60}-20261127-0905.csv"
+
+
+def test_a_file_name_is_safe_whatever_the_criteria() -> None:
+    when = datetime.datetime(2026, 11, 27, 9, 5, tzinfo=datetime.UTC)
+    name = export_filename('"; rm -rf / \\..\\ \u00e9t\u00e9 \r\n', when)
+    assert re.fullmatch(r"companies-[a-z0-9-]+-20261127-0905\.csv", name), name

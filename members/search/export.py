@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -18,33 +19,78 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from members.models import Company
+from members.models import Company, verification_is_stale
+from members.search.engine import SearchResult, describe
 from members.search.facets import FACETS, Facet, held_labels, includes_notes
+from members.search.forms import ParsedSearch
 from members.search.index import Snapshot
 
 CHUNK_SIZE = 2000
-# Cells starting with these are formulas to a spreadsheet (CSV injection): prefix them.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A cell whose first character other than blanks (spaces, tabs, no-break and zero-width spaces)
+# is one of these is a formula to a spreadsheet (CSV injection), as is one starting with a tab or
+# carriage return: prefix it with an apostrophe, which shows it as text.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r")
+FORMULA_TRIGGERS = FORMULA_STARTS + CONTROL_STARTS  # members.resources escapes these at the start
+BLANKS = "\\s\u200b\u200c\u200d\u2060\ufeff"  # \s: every Unicode space, no-break ones too
+FORMULA = re.compile(
+    f"[{re.escape(''.join(CONTROL_STARTS))}]|[{BLANKS}]*[{re.escape(''.join(FORMULA_STARTS))}]"
+)
 BOM = "\ufeff"
-OWN_COLUMNS = ("pk", "name", "slug", "website", "summary", "contact_email", "last_verified_at")
+OWN_COLUMNS = (
+    "pk",
+    "name",
+    "slug",
+    "website",
+    "summary",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "town",
+    "companies_house_number",
+    "last_verified_at",
+)
 COLUMNS = [
     "Name",
     "Profile URL",
     "Website",
     "Summary",
     *(facet.column for facet in FACETS),
+    "Contact name",
     "Contact email",
+    "Phone",
+    "Town",
+    "Companies House number",
     "Last verified",
+    "Due for review",
 ]
+NOT_VERIFIED = "Not yet verified"
 FILENAME_LABEL_LENGTH = 60
 
 
 def neutralise(value: object) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula."""
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_TRIGGERS):
+    if FORMULA.match(text):
         return "'" + text
     return text
+
+
+def criteria_in_words(search: ParsedSearch, result: SearchResult) -> str:
+    """The search criteria in words, for the file, its name and a printed results page."""
+    criteria = describe(search.params, search.snapshot, result.sort)
+    if result.corrected_from:
+        criteria += f" (spelling corrected to \u201c{result.text}\u201d)"
+    return criteria
+
+
+def results_url(request: HttpRequest, search: ParsedSearch, page: int = 1) -> str:
+    """The results page of this search (not the export's address), absolute."""
+    query = search.query_string
+    if page > 1:
+        query = f"{query}&page={page}" if query else f"page={page}"
+    path = reverse("members:company_list") + (f"?{query}" if query else "")
+    return request.build_absolute_uri(path)
 
 
 class _Echo:
@@ -75,15 +121,16 @@ def _chunk_rows(ids: list[int], snapshot: Snapshot, profile_base: str) -> Iterat
     for pk in ids:
         if pk not in own:
             continue
-        _, name, slug, website, summary, email, verified = own[pk]
+        _, name, slug, website, summary, *contact, verified = own[pk]
         yield [
             name,
             f"{profile_base}{slug}/",
             website,
             summary,
             *(cells.get(pk, "") for cells in facet_cells),
-            email,
-            timezone.localtime(verified).date().isoformat() if verified else "",
+            *contact,
+            timezone.localtime(verified).date().isoformat() if verified else NOT_VERIFIED,
+            "Yes" if verification_is_stale(verified) else "No",
         ]
 
 
@@ -107,8 +154,13 @@ def stream_rows(
 
 
 def export_filename(label: str, when: datetime.datetime) -> str:
-    slug = slugify(label)[:FILENAME_LABEL_LENGTH].strip("-") or "all"
-    return f"companies-{slug}-{when:%Y%m%d-%H%M}.csv"
+    """A safe file name (ASCII letters, digits and hyphens) that says what is in the file."""
+    slug = slugify(label)
+    if len(slug) > FILENAME_LABEL_LENGTH:
+        # Cut between words; a single longer word is cut where it must be.
+        head = slug[: FILENAME_LABEL_LENGTH + 1]
+        slug = head.rsplit("-", 1)[0] if "-" in head else head[:FILENAME_LABEL_LENGTH]
+    return f"companies-{slug.strip('-') or 'all'}-{when:%Y%m%d-%H%M}.csv"
 
 
 def csv_response(

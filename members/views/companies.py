@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from clusters.models import Capability, Certification, Sector
+from clusters.models import Capability, Certification
 from directory.http import HtmxHttpRequest
 from directory.pagination import forgiving_page
 from members.models import Company, CompanyCertification
@@ -51,11 +51,7 @@ def company_list(request: HtmxHttpRequest) -> HttpResponse:
 
 def profile_queryset() -> QuerySet[Company]:
     """Published companies with every part a profile (or the shortlist) shows."""
-    return (
-        Company.objects.published()
-        .with_card_data()
-        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.active()), "case_studies")
-    )
+    return Company.objects.published().with_profile_data()
 
 
 @require_safe

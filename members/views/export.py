@@ -7,8 +7,8 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from members.search.engine import describe, run_search
-from members.search.export import csv_response
+from members.search.engine import run_search
+from members.search.export import criteria_in_words, csv_response, results_url
 from members.search.forms import parse_search
 from members.search.index import current_snapshot
 
@@ -17,13 +17,11 @@ from members.search.index import current_snapshot
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     search = parse_search(request.GET, current_snapshot())
     result = run_search(search.params, search.snapshot)
-    criteria = describe(search.params, search.snapshot, result.sort)
-    if result.corrected_from:
-        criteria += f" (spelling corrected to \u201c{result.text}\u201d)"
+    criteria = criteria_in_words(search, result)
     preamble = [
         [settings.SITE_NAME, "Supplier search export"],
         ["Search criteria", criteria],
-        ["Search URL", request.build_absolute_uri()],
+        ["Search URL", results_url(request, search)],
         ["Exported at", timezone.localtime().isoformat(timespec="seconds")],
         ["Companies", str(result.total)],
         *[["Note", notice] for notice in search.notices],

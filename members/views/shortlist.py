@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory.http import HtmxHttpRequest
+from members.forms import ShareShortlistForm
 from members.models import Company, SharedShortlist
 from members.search.export import csv_response
 from members.search.index import current_snapshot
 from members.shortlist import (
+    EmptyShortlist,
     ShortlistFull,
+    remember_shared,
+    remembered_shared,
     shortlist_add,
     shortlist_clear,
+    shortlist_entries,
     shortlist_ids,
     shortlist_remove,
     shortlist_share,
+    shortlist_undo,
+    shortlist_undo_ids,
 )
-from members.views.companies import profile_queryset
 
 
 def _back(request: HttpRequest) -> str:
@@ -72,70 +80,128 @@ def remove(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _toggle_response(request, company)
 
 
-@require_POST
-def clear(request: HttpRequest) -> HttpResponse:
-    shortlist_clear(request.session)
-    messages.success(request, "Your shortlist is empty.")
+def _own_context(request: HttpRequest, form: ShareShortlistForm | None = None) -> dict[str, object]:
+    entries, unknown = shortlist_entries(shortlist_ids(request.session))
+    return {
+        "entries": entries,
+        "unknown_count": unknown,
+        "shared": None,
+        "share_form": form or ShareShortlistForm(),
+        "undo_count": len(shortlist_undo_ids(request.session)),
+        "permanent": remembered_shared(request.session),
+        "next_url": reverse("shortlist:detail"),  # where the cards' remove buttons come back to
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def clear(request: HtmxHttpRequest) -> HttpResponse:
+    """Without JavaScript, "Clear" asks first (this page); the answer's POST says confirm=yes.
+
+    With htmx the button posts confirm=yes at once and gets the emptied list with an Undo button,
+    which is the safety net either way.
+    """
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        entries, _ = shortlist_entries(shortlist_ids(request.session))
+        return render(request, "members/shortlist_clear.html", {"entries": entries})
+    count = shortlist_clear(request.session)
+    if count:
+        messages.success(request, f"You cleared your shortlist of {_companies(count)}.")
+    if request.htmx:
+        context = {**_own_context(request), "just_cleared": True}
+        return render(request, "members/_shortlist_cleared.html", context)
     return redirect("shortlist:detail")
 
 
-def _compare_context(company_ids: list[int]) -> dict[str, object]:
-    by_id = {c.pk: c for c in profile_queryset().filter(pk__in=company_ids)}
-    ordered = [by_id[pk] for pk in company_ids if pk in by_id]
-    return {"companies": ordered, "missing_count": len(company_ids) - len(ordered)}
+@require_POST
+def undo(request: HttpRequest) -> HttpResponse:
+    count = shortlist_undo(request.session)
+    if count:
+        messages.success(request, f"{_companies(count).capitalize()} put back on your shortlist.")
+    return redirect("shortlist:detail")
+
+
+def _companies(count: int) -> str:
+    return f"{count} compan{'y' if count == 1 else 'ies'}"
 
 
 @require_safe
 def detail(request: HttpRequest) -> HttpResponse:
-    context = _compare_context(shortlist_ids(request.session))
-    return render(request, "members/shortlist.html", {**context, "shared": None})
+    return render(request, "members/shortlist.html", _own_context(request))
 
 
 @require_POST
 def share(request: HttpRequest) -> HttpResponse:
-    ids = shortlist_ids(request.session)
-    if not ids:
-        messages.error(request, "Add companies to your shortlist before sharing it.")
+    form = ShareShortlistForm(request.POST)
+    if not form.is_valid():
+        return render(request, "members/shortlist.html", _own_context(request, form))
+    try:
+        shared, created = shortlist_share(
+            company_ids=shortlist_ids(request.session), **form.cleaned_data
+        )
+    except EmptyShortlist as empty:
+        messages.error(request, str(empty))
         return redirect("shortlist:detail")
-    shared = shortlist_share(company_ids=ids)
-    messages.success(request, "This link will always show these companies. Copy it to share.")
+    remember_shared(request.session, shared)
+    if created:
+        messages.success(request, "This link will always show this list. Copy it to share.")
+    else:
+        made = dateformat.format(timezone.localtime(shared.created_at), "j F Y")
+        messages.success(request, f"You made a permanent link of this list on {made}: here it is.")
     return redirect(shared)
 
 
 @require_safe
 def shared(request: HttpRequest, key: str) -> HttpResponse:
     saved = get_object_or_404(SharedShortlist, key=key)
-    context = _compare_context(saved.company_ids)
-    return render(request, "members/shortlist.html", {**context, "shared": saved})
+    entries, unknown = shortlist_entries(saved.company_ids, saved.snapshot)
+    context = {"entries": entries, "unknown_count": unknown, "shared": saved}
+    return render(request, "members/shortlist.html", context)
 
 
-def _csv(request: HttpRequest, company_ids: list[int], label: str) -> StreamingHttpResponse:
-    listed = set(
-        Company.objects.published().filter(pk__in=company_ids).values_list("pk", flat=True)
-    )
-    published = [pk for pk in company_ids if pk in listed]
+def _csv(request: HttpRequest, shared: SharedShortlist | None) -> StreamingHttpResponse:
+    entries, _ = shortlist_entries(shared.company_ids, shared.snapshot) if shared else ([], 0)
+    listed = [entry.facts.id for entry in entries if entry.listed]
+    gone = [entry.facts.name for entry in entries if not entry.listed]
+    link = request.build_absolute_uri(shared.get_absolute_url()) if shared else "(empty)"
     preamble = [
         [settings.SITE_NAME, "Shortlist export"],
-        ["Shortlist", request.build_absolute_uri(label)],
-        ["Exported at", timezone.localtime().isoformat(timespec="seconds")],
-        ["Companies", str(len(published))],
+        ["Shortlist", link],
+        *([["Title", shared.title]] if shared and shared.title else []),
+        *([["Note", shared.note]] if shared and shared.note else []),
+        *([["Made on", _iso(shared.created_at)]] if shared else []),
+        ["Exported at", _iso(timezone.now())],
+        ["Companies", str(len(listed))],
+        *([["No longer listed since this list was made", "; ".join(gone)]] if gone else []),
         [],
     ]
     return csv_response(
         request,
-        company_ids=published,
+        company_ids=listed,
         preamble=preamble,
-        filename_label="shortlist",
+        filename_label=f"shortlist {shared.title if shared else ''}",
         snapshot=current_snapshot(),
     )
 
 
+def _iso(when: datetime.datetime) -> str:
+    return timezone.localtime(when).isoformat(timespec="seconds")
+
+
 @require_safe
 def export(request: HttpRequest) -> StreamingHttpResponse:
-    return _csv(request, shortlist_ids(request.session), reverse("shortlist:detail"))
+    """The session's list, under its permanent link (made now if need be), so that the file
+    points to an address anyone can open."""
+    shared = remembered_shared(request.session)
+    if shared is None and shortlist_ids(request.session):
+        try:
+            shared, _ = shortlist_share(company_ids=shortlist_ids(request.session))
+        except EmptyShortlist:
+            shared = None
+        else:
+            remember_shared(request.session, shared)
+    return _csv(request, shared)
 
 
 @require_safe
 def shared_export(request: HttpRequest, key: str) -> StreamingHttpResponse:
-    saved = get_object_or_404(SharedShortlist, key=key)
-    return _csv(request, saved.company_ids, saved.get_absolute_url())
+    return _csv(request, get_object_or_404(SharedShortlist, key=key))

@@ -59,6 +59,11 @@ def _open_facet(page: Page, label: str) -> None:
         details.locator("summary").click()
 
 
+def _compared(page: Page) -> object:
+    """The shortlist's side-by-side comparison (one card per company)."""
+    return page.get_by_role("region", name=re.compile("compared$"))
+
+
 def _read_download(page: Page, link_name: re.Pattern[str]) -> str:
     with page.expect_download() as download_info:
         page.get_by_role("link", name=link_name).click()
@@ -250,9 +255,9 @@ def test_shortlist_and_export_with_javascript(page: Page, csp_violations: list[s
 
     page.get_by_role("link", name=re.compile("^Shortlist")).click()
     page.wait_for_url(re.compile(r"/shortlist/$"))
-    table = page.get_by_role("table")
-    expect(table).to_contain_text("Kestrel Cyber Example Ltd")
-    expect(table).not_to_contain_text("Osprey Networks Example Ltd")
+    compared = _compared(page)
+    expect(compared).to_contain_text("Kestrel Cyber Example Ltd")
+    expect(compared).not_to_contain_text("Osprey Networks Example Ltd")
     # The message was said once, by the live region; the next page does not repeat it.
     expect(page.locator(".messages")).to_have_count(0)
     shortlist_csv = _read_download(page, re.compile("^Download as CSV"))
@@ -311,7 +316,7 @@ def test_the_same_journey_works_without_javascript(no_js_page: Page) -> None:
     assert "Osprey Networks Example Ltd" in search_csv
 
     page.get_by_role("link", name=re.compile("^Shortlist")).click()
-    expect(page.get_by_role("table")).to_contain_text("Osprey Networks Example Ltd")
+    expect(_compared(page)).to_contain_text("Osprey Networks Example Ltd")
     assert "Osprey Networks Example Ltd" in _read_download(page, re.compile("^Download as CSV"))
 
 
@@ -353,13 +358,13 @@ def test_shortlist_pages_have_no_axe_violations(page: Page) -> None:
         page.get_by_role("button", name=f"Add {name} to shortlist").click()
         expect(page.get_by_role("button", name=f"Remove {name} from shortlist")).to_be_visible()
     page.goto("/shortlist/")
-    expect(page.get_by_role("table")).to_contain_text("Puffin Analytics Example Ltd")
+    expect(_compared(page)).to_contain_text("Puffin Analytics Example Ltd")
     _assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Create a permanent link").click()
     page.wait_for_url(re.compile(r"/shortlist/s/[\w-]+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Shared shortlist")
-    expect(page.get_by_role("table")).to_contain_text("Kestrel Cyber Example Ltd")
+    expect(_compared(page)).to_contain_text("Kestrel Cyber Example Ltd")
     _assert_no_axe_violations(page)
 
 
