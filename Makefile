@@ -1,6 +1,6 @@
 # The README's commands. `make` alone lists them.
 .DEFAULT_GOAL := help
-.PHONY: help install sync system-deps run test lint format superuser bench
+.PHONY: help install sync system-deps run test lint format superuser bench loadtest backup-check
 
 # uv on PATH, or the one `python3 -m pip install uv` puts beside Python 3.13.
 UV ?= $(shell uv --version >/dev/null 2>&1 && echo uv || echo python3 -m uv)
@@ -11,7 +11,11 @@ help:
 	@echo "make run        set up, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
 	@echo "make test       the whole suite on SQLite, then on PostgreSQL when reachable"
 	@echo "                (installs chromium, java and caddy first if missing: see make system-deps)"
-	@echo "make bench      search benchmark on PostgreSQL (2,000 and 100,000 companies)"
+	@echo "make bench      search benchmark on PostgreSQL: relevance of judged searches on the demo"
+	@echo "                data, then speed at 2,000 and 100,000 companies"
+	@echo "                (BENCH_ARGS=--relevance-only: the judged searches alone, seconds)"
+	@echo "make loadtest   a mixed buyer load with locust on gunicorn and PostgreSQL (LOADTEST_ARGS)"
+	@echo "make backup-check  pg_dump and media tar, restored into a fresh database and compared"
 	@echo "make lint       ruff check, ruff format --check and mypy"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make install    install uv if missing, then the locked dependencies into .venv"
@@ -55,5 +59,15 @@ superuser: install
 	$(MANAGE) createsuperuser
 
 # The search benchmark: PostgreSQL only (BENCH_DATABASE_URL), not part of `make test`.
+# `make bench BENCH_ARGS=--relevance-only` runs only the judged searches (bench/relevance.py).
 bench: install
 	$(UV) run --no-sync python bench/run.py $(BENCH_ARGS)
+
+# The load test (README, "Load and faults"): PostgreSQL (LOADTEST_DATABASE_URL), not part of
+# `make test`. E.g. make loadtest LOADTEST_ARGS="--size 100000 --run-time 60s"
+loadtest: install
+	$(UV) run --no-sync python bench/loadtest.py $(LOADTEST_ARGS)
+
+# Backups (README, "Backups"): dump, restore into a fresh database, compare. Not part of `make test`.
+backup-check: install
+	scripts/backup_roundtrip.sh

@@ -21,17 +21,27 @@ def _env_int(name: str, default: int) -> int:
 
 
 def _default_workers() -> int:
-    # The usual 2 x cores + 1, capped: a container often sees every core of its host.
+    # One process per core, plus one, capped: a container often sees every core of its host, and
+    # each process holds its own facet index. Threads (below) add concurrency within a process.
     cores = os.process_cpu_count() or 1
-    return min(2 * cores + 1, 8)
+    return min(cores + 1, 8)
 
 
 wsgi_app = "directory.wsgi:application"
 bind = f"0.0.0.0:{_env_int('PORT', 8000)}"
+# Threads, so a request waiting on PostgreSQL or Redis does not hold a whole process. Clients reach
+# gunicorn only through the proxy (deploy/Caddyfile), which hands over whole requests; no client
+# can make a thread wait for a slow request line, headers or body.
+worker_class = "gthread"
 workers = _env_int("WEB_CONCURRENCY", _default_workers())
-timeout = 30
+threads = _env_int("GUNICORN_THREADS", 4)
+# A worker whose main loop is silent this long (stuck, not a slow request: the loop keeps
+# beating while a thread works) is killed and replaced.
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30
-keepalive = 5
+# Longer than the proxy keeps an idle upstream connection (30 s, deploy/Caddyfile), so gunicorn
+# never closes a connection that Caddy is about to reuse.
+keepalive = 35
 # Recycle workers now and then so a slow leak never becomes an outage.
 max_requests = 2000
 max_requests_jitter = 200
@@ -55,9 +65,10 @@ def post_worker_init(worker: object) -> None:
     """
     from django.db import connections
 
-    from members.search.index import current_snapshot
+    from members.search.index import current_snapshot, follow_expiries_safely
 
     try:
+        follow_expiries_safely()  # a worker started on a new day has no day to see turn
         current_snapshot()
     except Exception as error:
         worker.log.warning("Facet index not built at start: %s", error)  # type: ignore[attr-defined]

@@ -18,6 +18,12 @@ For each size (2,000 and 100,000 companies by default):
 Figures are printed as a table per size with PASS/MISS against the targets and written to
 bench/results/latest.json. A MISS does not fail the run; an error (a response other than 200,
 a crash) does, after the results are written.
+
+Before the sizes, **relevance** (bench/relevance.py): the bench database gets the demo data
+(``seed_demo``), the judged searches of bench/relevance.json run through the search engine, and
+precision at 5 and MRR are printed against bench/relevance_floor.json and written to
+bench/results/relevance.json. ``--relevance-only`` stops there (seconds, not minutes);
+``--no-relevance`` skips it.
 """
 
 from __future__ import annotations
@@ -75,6 +81,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import relevance  # noqa: E402
 from clusters.models import Capability  # noqa: E402
 from members.demo.bulk import generate_companies  # noqa: E402
 from members.models import Company, SearchSynonym  # noqa: E402
@@ -83,6 +90,7 @@ from members.search.index import build  # noqa: E402
 from members.services import company_save, search_rebuild, synonym_save  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
+RELEVANCE_RESULTS = ROOT / "bench" / "results" / "relevance.json"
 HOST = "127.0.0.1"
 RESULTS_PER_PAGE = 20  # members.views.companies
 
@@ -148,6 +156,43 @@ def load(size: int, seed: int) -> dict[str, float]:
     # For reference: one facet index build in this process (each worker does the same at start).
     timed(timings, "facet_index_build_s", build)
     return timings
+
+
+# Relevance ---------------------------------------------------------------------------------------
+
+
+def measure_relevance(*, load_demo: bool) -> dict[str, object]:
+    """The judged searches on the demo data, against the floor the tests hold them to."""
+    print("\n== relevance: judged searches on the demo data ==", flush=True)
+    timings: dict[str, float] = {}
+    if load_demo:
+        timed(timings, "recreate_s", recreate_database)
+        timed(timings, "migrate_s", lambda: call_command("migrate", verbosity=0))
+        timed(timings, "seed_demo_s", lambda: call_command("seed_demo", stdout=io.StringIO()))
+    report = timed(timings, "evaluate_s", relevance.evaluate)
+    print(relevance.describe(report))
+    floor = relevance.load_floor()
+    verdicts = {
+        name: "PASS" if round(getattr(report, name), 4) >= getattr(floor, name) else "MISS"
+        for name in ("precision_at_5", "mrr")
+    }
+    print(
+        f"floor: precision@5 {floor.precision_at_5} {verdicts['precision_at_5']},"
+        f" MRR {floor.mrr} {verdicts['mrr']}"
+        f"  (load and evaluate: {', '.join(f'{k} {v}' for k, v in timings.items())})",
+        flush=True,
+    )
+    result = {
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "timings": timings,
+        "floor": {"precision_at_5": floor.precision_at_5, "mrr": floor.mrr},
+        "verdicts": verdicts,
+        **report.as_dict(),
+    }
+    RELEVANCE_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RELEVANCE_RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {RELEVANCE_RESULTS}")
+    return result
 
 
 # What to search for ------------------------------------------------------------------------------
@@ -1008,10 +1053,21 @@ def main() -> None:
         "--no-load", action="store_true", help="use the bench database as it is (one size)"
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--relevance-only",
+        action="store_true",
+        help="only the judged searches on the demo data (with --no-load: on the database as it is)",
+    )
+    parser.add_argument("--no-relevance", action="store_true", help="skip the judged searches")
     args = parser.parse_args()
-    if args.no_load and "," in args.sizes:
+    if args.no_load and "," in args.sizes and not args.relevance_only:
         parser.error("--no-load measures the database as it is: give one size")
+    if args.relevance_only and args.no_relevance:
+        parser.error("--relevance-only and --no-relevance exclude each other")
     signal.signal(signal.SIGTERM, on_sigterm)
+    if args.relevance_only:
+        measure_relevance(load_demo=not args.no_load)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[str, object] = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -1033,6 +1089,11 @@ def main() -> None:
         "targets": TARGETS,
         "sizes": {},
     }
+    if not args.no_relevance and not args.no_load:  # it reloads the database
+        found = measure_relevance(load_demo=True)
+        results["relevance"] = {
+            key: found[key] for key in ("precision_at_5", "mrr", "perfect", "floor", "verdicts")
+        }
     failed = False
     for size in sizes:
         outcome = bench_size(size, args)

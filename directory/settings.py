@@ -60,6 +60,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public name of the site, used in page titles, emails and the CSV export.
 SITE_NAME = env_str("SITE_NAME", "Scottish Tech Cluster Capability Directory")
+# The site's public address (https://directory.example), for links in emails sent outside a
+# request: send_profile_reminders. Requests build their links from the request instead.
+SITE_URL = env_str("SITE_URL")
 
 INSTALLED_APPS = [
     "directory.admin_site.DirectoryAdminConfig",  # django.contrib.admin with the work queues
@@ -89,14 +92,20 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, which answers static files itself: they get the header too.
+    "directory.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A NUL character: 404 in a path, 400 in the admin's query string (never a 500).
+    "directory.middleware.RefuseNullCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
+    # After the second factor: only staff who may use the admin are told what was wrong.
+    "directory.middleware.AdminBadRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -380,6 +389,39 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the site never uses, off for its pages and anything they embed
+# (directory.middleware.PermissionsPolicyMiddleware). Sign-in uses passwords, emailed codes and
+# authenticator apps, never passkeys; allow publickey-credentials-* for 'self' if that changes.
+# Only names Chromium knows: it logs a console warning for any other ("bluetooth" among them).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 X_FRAME_OPTIONS = "DENY"
 # Django's built-in Content Security Policy: no inline script or style anywhere.
 SECURE_CSP = {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseServerError
 from django.shortcuts import render
@@ -83,6 +85,21 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+# A database that is down, restarting or unreachable (psycopg raises these for a refused or lost
+# connection): the service is unavailable for a while, not broken.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The friendly error page: 503 (try again later) while the database is unavailable, else 500.
+
+    Django calls this while it handles the exception, so ``sys.exception()`` is that exception.
+    """
     # Rendered without a request context: whatever broke must not break the error page too.
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    page = loader.render_to_string("500.html")
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(page)

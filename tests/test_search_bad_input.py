@@ -36,9 +36,14 @@ PARAMS = [
     "letter",
     "certification_mode",
     "capability_mode",
+    "exact",
 ]
 ODD_QUERY_STRINGS = [
     "q=%22unbalanced",
+    "q=scaur%3A%2A",
+    "q=exa%27mple%5C",
+    "q=glasgow&exact=banana",
+    "exact=1",
     "q=--",
     "q=OR",
     "q=-",

@@ -4,6 +4,7 @@ A reload of the taxonomy creates what is missing and never undoes what staff did
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from io import StringIO
@@ -15,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
+from members.demo import words as bank
+from members.demo.composer import ANCHOR, capability_phrase, expires_after, fit_chance
 from members.models import (
     COMPANIES_HOUSE_PATTERN,
     VERIFICATION_FRESH_FOR,
@@ -136,6 +139,75 @@ class TestDemoContent:
         assert certifications.filter(valid_until__lt=today).exists()
         assert certifications.filter(valid_until__gte=today).exists()
         assert certifications.filter(valid_until__isnull=True).exists()
+
+    def test_towns_lie_in_their_region(self) -> None:
+        for company in Company.objects.select_related("region"):
+            towns = {place.town for place in bank.REGION_PLACES[company.region.slug]}
+            assert company.town in towns, (company, company.region)
+
+    def test_summaries_name_the_companys_own_services(self) -> None:
+        for company in Company.objects.prefetch_related("capabilities"):
+            phrases = [capability_phrase(c).lower() for c in company.capabilities.all()]
+            assert any(p in company.summary.lower() for p in phrases), company
+
+    def test_companies_in_two_clusters_pair_neighbouring_ones(self) -> None:
+        for company in Company.objects.prefetch_related("clusters"):
+            slugs = [c.slug for c in company.clusters.all()]
+            if len(slugs) == 2:
+                assert slugs[1] in bank.CLUSTER_NEIGHBOURS[slugs[0]], company
+
+    def test_a_name_that_names_a_service_belongs_to_a_company_offering_it(self) -> None:
+        givers: dict[str, set[str]] = {}  # "Geodata" -> {"geospatial-and-gis"}
+        for slug, words in bank.CAPABILITY_NAME_WORDS.items():
+            for word in words:
+                givers.setdefault(word, set()).add(slug)
+        for company in Company.objects.prefetch_related("capabilities"):
+            offered = {c.slug for c in company.capabilities.all()}
+            for word in company.name.split():
+                assert offered & givers.get(word, offered), company
+
+    def test_certificates_fit_what_the_company_does(self) -> None:
+        held = CompanyCertification.objects.select_related("certification", "company")
+        for certificate in held.prefetch_related("company__clusters", "company__capabilities"):
+            company = certificate.company
+            fits = bank.CERTIFICATION_FITS[certificate.certification.slug]
+            clusters = {c.slug for c in company.clusters.all()}
+            capabilities = {c.slug for c in company.capabilities.all()}
+            assert fit_chance(fits, clusters, capabilities) > 0, certificate
+        assert all(
+            c.company.capabilities.filter(
+                slug__in=bank.CARD_PAYMENTS + bank.TAKES_BOOKINGS
+            ).exists()
+            for c in held.filter(certification__slug="pci-dss")
+        )
+
+    def test_cyber_essentials_lasts_at_most_a_year_from_issue(self) -> None:
+        latest = expires_after(ANCHOR.date(), 12)  # issued on the demo's date at the latest
+        yearly = CompanyCertification.objects.filter(
+            certification__slug__in=["cyber-essentials", "cyber-essentials-plus"]
+        )
+        assert yearly.exists()
+        assert not yearly.filter(valid_until__isnull=True).exists()
+        assert not yearly.filter(valid_until__gt=latest).exists()
+
+    def test_some_certificates_have_lapsed_and_some_expire_within_sixty_days(self) -> None:
+        anchor = ANCHOR.date()
+        certificates = CompanyCertification.objects.filter(
+            certification__slug__in=["cyber-essentials", "cyber-essentials-plus"]
+        )
+        assert certificates.filter(valid_until__lt=anchor).exists()
+        soon = (anchor, anchor + datetime.timedelta(days=60))
+        assert certificates.filter(valid_until__range=soon).exists()
+
+    def test_framework_lots_buy_what_the_company_offers(self) -> None:
+        lots = {(lot.framework, lot.name): lot for lot in bank.FRAMEWORK_LOTS}
+        places = CompanyFramework.objects.select_related("framework")
+        for place in places.prefetch_related("company__capabilities", "company__sectors"):
+            lot = lots[(place.framework.slug, place.lot)]
+            offered = {c.slug for c in place.company.capabilities.all()}
+            served = {s.slug for s in place.company.sectors.all()}
+            assert offered & set(lot.capabilities), place
+            assert not lot.sectors or served & set(lot.sectors), place
 
     def test_frameworks_have_lots(self) -> None:
         assert CompanyFramework.objects.exists()

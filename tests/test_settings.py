@@ -39,6 +39,40 @@ def test_content_types_are_not_sniffed(client: Client) -> None:
     assert client.get("/healthz")["X-Content-Type-Options"] == "nosniff"
 
 
+def permissions_policy(header: str) -> dict[str, str]:
+    return dict(item.strip().split("=", 1) for item in header.split(","))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/companies/?q=cyber", "/no-such-page/", "/healthz"])
+def test_every_response_switches_off_the_browser_features_the_site_does_not_use(
+    client: Client, path: str
+) -> None:
+    policy = permissions_policy(client.get(path)["Permissions-Policy"])
+
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):
+        assert policy[feature] == "()", feature
+    assert set(policy.values()) == {"()"}  # nothing is allowed, not even for this site
+
+
+@pytest.mark.django_db
+def test_static_files_carry_the_permissions_policy_too(client: Client, settings: Settings) -> None:
+    settings.WHITENOISE_USE_FINDERS = (
+        True  # whitenoise answers from the app folders, no collectstatic
+    )
+
+    response = client.get("/static/css/main.css")
+
+    assert response.status_code == 200
+    assert permissions_policy(response["Permissions-Policy"])["camera"] == "()"
+
+
+@pytest.mark.django_db
+def test_other_sites_opened_from_a_page_get_no_handle_on_it(client: Client) -> None:
+    # Cross-Origin-Opener-Policy: a window this site opens, or that opens it, cannot reach it.
+    assert client.get("/")["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
 @pytest.mark.django_db
 def test_healthz_is_ok_when_the_database_answers(client: Client) -> None:
     response = client.get("/healthz")

@@ -9,7 +9,9 @@ Randomness here makes fictional data, not secrets, hence the ``noqa: S311`` mark
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import functools
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,15 +22,16 @@ from clusters.models import Capability, Certification, Cluster, Framework, Regio
 from clusters.taxonomy import load_taxonomy
 from members.demo import words as bank
 
-DEMO_SEED = 1707
+DEMO_SEED = 152  # a draw whose companies cover every judged search in bench/relevance.json
 DEMO_COMPANY_COUNT = 60
 # Dates are fixed rather than taken from today, so that loading the demo twice changes nothing.
 ANCHOR = datetime.datetime(2026, 11, 1, 9, 30, tzinfo=datetime.UTC)
-EXPIRED_BETWEEN = (datetime.date(2023, 3, 1), datetime.date(2025, 9, 30))
-CURRENT_BETWEEN = (datetime.date(2028, 1, 31), datetime.date(2031, 6, 30))
-# Certificates reissued every year (Cyber Essentials) expire within twelve months of the anchor.
-RENEWED_WITHIN = (datetime.date(2026, 12, 1), datetime.date(2027, 10, 31))
+EXPIRED_BETWEEN = (datetime.date(2023, 3, 1), datetime.date(2025, 9, 30))  # framework places
 FRAMEWORK_CURRENT_BETWEEN = (datetime.date(2027, 6, 30), datetime.date(2030, 3, 31))
+# Of the certificates: how many have lapsed, how many run out within EXPIRING_WITHIN days of the
+# anchor (what the admin flags for renewal), and how many without a date leave it out.
+CERTIFICATE_LAPSED, CERTIFICATE_EXPIRING, CERTIFICATE_UNDATED = 0.15, 0.12, 0.12
+EXPIRING_WITHIN = (30, 60)
 SUMMARY_LIMIT = 300
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 NUMBER_ATTEMPTS = 20
@@ -159,34 +162,44 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-@dataclass(frozen=True)
-class Options:
-    """What a company in these clusters is likely to hold, from the phrase banks."""
+def fit_chance(fits: Sequence[bank.Fit], clusters: set[str], capabilities: set[str]) -> float:
+    """The likeliest of the fits that apply to a company with these clusters and capabilities."""
+    chances = [
+        fit.chance
+        for fit in fits
+        if (not fit.clusters and not fit.capabilities)
+        or not clusters.isdisjoint(fit.clusters)
+        or not capabilities.isdisjoint(fit.capabilities)
+    ]
+    return max(chances, default=0.0)
 
-    sectors: list[Sector]
-    certifications: list[Certification]
-    lots: list[tuple[Framework, str]]
 
-    @classmethod
-    def for_clusters(cls, taxonomy: Taxonomy, clusters: Sequence[Cluster]) -> Options:
-        slugs = [c.slug for c in clusters]
-        sectors = [s for slug in slugs for s in bank.CLUSTER_SECTORS.get(slug, ())]
-        certs = [s for slug in slugs for s in bank.CLUSTER_CERTIFICATIONS.get(slug, ())]
-        certs += bank.COMMON_CERTIFICATIONS
-        lots = [lot for slug in slugs for lot in bank.CLUSTER_FRAMEWORK_LOTS.get(slug, ())]
-        return cls(
-            sectors=[taxonomy.sectors[s] for s in dict.fromkeys(sectors) if s in taxonomy.sectors],
-            certifications=[
-                taxonomy.certifications[s]
-                for s in dict.fromkeys(certs)
-                if s in taxonomy.certifications
-            ],
-            lots=[
-                (taxonomy.frameworks[slug], lot)
-                for slug, lot in dict.fromkeys(lots)
-                if slug in taxonomy.frameworks
-            ],
-        )
+def capability_neighbours() -> dict[str, set[str]]:
+    """Capability slug -> the capabilities that share a case-study plot with it (services that
+    go together: penetration testing with vulnerability management, not with OT security)."""
+    neighbours: dict[str, set[str]] = {}
+    for stories in bank.STORIES.values():
+        for story in stories:
+            for slug in story.capabilities:
+                neighbours.setdefault(slug, set()).update(story.capabilities)
+    for slug, near in neighbours.items():
+        near.discard(slug)
+    return neighbours
+
+
+@functools.cache
+def lifetime_days(months: int) -> int:
+    """Days from the anchor to the expiry of a certificate issued then for ``months``."""
+    return (expires_after(ANCHOR.date(), months) - ANCHOR.date()).days
+
+
+def expires_after(issued: datetime.date, months: int) -> datetime.date:
+    """The day before the same date ``months`` later: a certificate issued on 2 March 2026 for a
+    year is valid until 1 March 2027."""
+    month_index = issued.month - 1 + months
+    year, month = issued.year + month_index // 12, month_index % 12 + 1
+    day = min(issued.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day) - datetime.timedelta(days=1)
 
 
 class Composer:
@@ -214,12 +227,13 @@ class Composer:
         self.number_rng = random.Random(rng.random())  # noqa: S311
         self.taken_names: set[str] = set()
         self.region_weights = [bank.REGION_WEIGHTS.get(r.slug, 2) for r in taxonomy.regions]
-        self.options: dict[tuple[int, ...], Options] = {}
         self.phrases = {
             cap.pk: capability_phrase(cap)
             for caps in taxonomy.capabilities.values()
             for cap in caps
         }
+        self.neighbours = capability_neighbours()
+        self.by_slug = {c.slug: c for c in taxonomy.clusters}
 
     def compose(
         self, choices: Choices | None = None, *, slug_prefix: str = "", unique_name: bool = False
@@ -229,19 +243,22 @@ class Composer:
         clusters = list(choices.clusters) or self._clusters()
         band = choices.band or _weighted(rng, {k: v[0] for k, v in bank.BAND_PROFILES.items()})
         region = choices.region or rng.choices(self.taxonomy.regions, self.region_weights)[0]
-        place = rng.choice(bank.REGION_PLACES.get(region.slug, bank.FALLBACK_PLACES))
-        short = self._short_name(clusters[0], unique=unique_name)
+        places = bank.REGION_PLACES.get(region.slug, bank.FALLBACK_PLACES)
+        # The first place is the region's city, where most of its companies are.
+        place = rng.choices(places, [bank.CITY_WEIGHT, *[1] * (len(places) - 1)])[0]
+        capabilities = self._capabilities(clusters)
+        short = self._short_name(clusters[0], capabilities, unique=unique_name)
         plan = CompanyPlan(
             values={},
             clusters=clusters,
-            capabilities=self._capabilities(clusters),
-            sectors=self._sectors(clusters),
+            capabilities=capabilities,
+            sectors=self._sectors(clusters, capabilities),
         )
         plan.values = self._identity(short, band, region, place, slug_prefix)
         plan.values["status"] = choices.status or _weighted(rng, bank.STATUS_WEIGHTS)
         plan.values.update(self._commitments_and_dates())
-        plan.certifications = self._certifications(clusters)
-        plan.frameworks = self._frameworks(clusters)
+        plan.certifications = self._certifications(plan)
+        plan.frameworks = self._frameworks(plan)
         plan.case_studies = self._case_studies(plan)
         plan.values["summary"] = self._summary(plan, place.town, band)
         plan.values["description"] = self._description(plan, short, place.town, band)
@@ -250,16 +267,31 @@ class Composer:
     # Who the company is
 
     def _clusters(self) -> list[Cluster]:
-        clusters = self.taxonomy.clusters
-        if len(clusters) > 1 and self.rng.random() < 0.25:
-            return self.rng.sample(clusters, 2)
-        return [self.rng.choice(clusters)]
+        primary = self.rng.choice(self.taxonomy.clusters)
+        if len(self.taxonomy.clusters) > 1 and self.rng.random() < 0.25:
+            return [primary, self.second_cluster(primary)]
+        return [primary]
 
-    def _short_name(self, cluster: Cluster, *, unique: bool) -> str:
+    def second_cluster(self, primary: Cluster) -> Cluster:
+        """A cluster that a company in ``primary`` plausibly works in too."""
+        others = [c for c in self.taxonomy.clusters if c != primary]
+        near = [
+            self.by_slug[slug]
+            for slug in bank.CLUSTER_NEIGHBOURS.get(primary.slug, ())
+            if slug in self.by_slug
+        ]
+        return self.rng.choice(near or others)
+
+    def _short_name(
+        self, cluster: Cluster, capabilities: Sequence[Capability], *, unique: bool
+    ) -> str:
         rng = self.rng
+        words = list(bank.CLUSTER_NAME_WORDS.get(cluster.slug, bank.GENERIC_NAME_WORDS))
+        for capability in capabilities:
+            if capability.cluster_id == cluster.pk:
+                words += bank.CAPABILITY_NAME_WORDS.get(capability.slug, ())
         while True:
             head = rng.choice(bank.NAME_HEADS) + rng.choice(bank.NAME_TAILS)
-            words = bank.CLUSTER_NAME_WORDS.get(cluster.slug, bank.GENERIC_NAME_WORDS)
             short = f"{head} {rng.choice(words)}"
             if not unique:
                 return short
@@ -271,7 +303,10 @@ class Composer:
         self, short: str, band: str, region: Region, place: bank.Place, slug_prefix: str
     ) -> dict[str, object]:
         rng = self.rng
-        name = f"{short} {rng.choice(bank.LEGAL_SUFFIXES)}"
+        suffix = rng.choice(bank.LEGAL_SUFFIXES)
+        if short.endswith(" Labs") and suffix.startswith("Labs "):
+            suffix = suffix.removeprefix("Labs ")  # not "Data Labs Labs Ltd"
+        name = f"{short} {suffix}"
         slug = f"{slug_prefix}{slugify(short)}"
         domain = f"{slug}.{self.tld}"
         first, last = rng.choice(bank.FIRST_NAMES), rng.choice(bank.SURNAMES)
@@ -343,50 +378,92 @@ class Composer:
 
     # What it does
 
-    def _options(self, clusters: Sequence[Cluster]) -> Options:
-        key = tuple(cluster.pk for cluster in clusters)
-        if key not in self.options:
-            self.options[key] = Options.for_clusters(self.taxonomy, clusters)
-        return self.options[key]
-
     def _capabilities(self, clusters: Sequence[Cluster]) -> list[Capability]:
+        """A handful of related services in the main cluster, and one or two in a second."""
         rng = self.rng
-        pools = [self.taxonomy.capabilities[c.pk] for c in clusters]
-        chosen = [rng.choice(pool) for pool in pools]  # at least one in every cluster
-        chosen_ids = {cap.pk for cap in chosen}
-        rest = [cap for pool in pools for cap in pool if cap.pk not in chosen_ids]
-        wanted = min(rng.randint(3, 8), len(rest) + len(chosen))
-        return chosen + rng.sample(rest, max(0, wanted - len(chosen)))
-
-    def _sectors(self, clusters: Sequence[Cluster]) -> list[Sector]:
-        rng = self.rng
-        likely = self._options(clusters).sectors
-        chosen = rng.sample(likely, min(len(likely), rng.randint(1, 3)))
-        if rng.random() < 0.35:
-            chosen_ids = {sector.pk for sector in chosen}
-            others = [s for s in self.taxonomy.sectors.values() if s.pk not in chosen_ids]
-            chosen += [rng.choice(others)] if others else []
+        primary, *others = clusters
+        wanted = rng.choices((3, 4, 5, 6, 7), weights=(25, 30, 25, 12, 8))[0]
+        extra = [rng.randint(1, 2) for _ in others]
+        chosen = self._related(self.taxonomy.capabilities[primary.pk], max(2, wanted - sum(extra)))
+        for cluster, count in zip(others, extra, strict=True):
+            pool = self.taxonomy.capabilities[cluster.pk]
+            bridging = bank.BRIDGING_CAPABILITIES.get((primary.slug, cluster.slug), ())
+            near = [c for c in pool if c.slug in bridging]
+            chosen += self._related(near if len(near) >= count else pool, count)
         return chosen
 
-    def _certifications(self, clusters: Sequence[Cluster]) -> list[CertificationPlan]:
+    def _related(self, pool: Sequence[Capability], count: int) -> list[Capability]:
+        """``count`` capabilities of the pool, each likely to go with one already chosen."""
         rng = self.rng
-        known = self._options(clusters).certifications
-        count = min(len(known), rng.choices((0, 1, 2, 3), weights=(20, 35, 30, 15))[0])
-        return [self._certificate(cert) for cert in rng.sample(known, count)]
+        chosen = [rng.choice(pool)]
+        taken = {chosen[0].slug}
+        near = set(self.neighbours.get(chosen[0].slug, ()))
+        while len(chosen) < min(count, len(pool)):
+            rest = [c for c in pool if c.slug not in taken]
+            related = [c for c in rest if c.slug in near]
+            pick = rng.choice(related if related and rng.random() < 0.7 else rest)
+            chosen.append(pick)
+            taken.add(pick.slug)
+            near.update(self.neighbours.get(pick.slug, ()))
+        return chosen
+
+    def _sectors(
+        self, clusters: Sequence[Cluster], capabilities: Sequence[Capability]
+    ) -> list[Sector]:
+        """The sectors its services imply, then its clusters' usual ones, now and then another."""
+        rng = self.rng
+        known = self.taxonomy.sectors
+        implied = list(
+            dict.fromkeys(s for c in capabilities for s in bank.CAPABILITY_SECTORS.get(c.slug, ()))
+        )
+        slugs = rng.sample(implied, min(2, len(implied)))
+        likely = [
+            s
+            for c in clusters
+            for s in bank.CLUSTER_SECTORS.get(c.slug, ())
+            if s not in slugs and s in known
+        ]
+        wanted = rng.randint(1, 3)
+        slugs += rng.sample(likely, max(0, min(len(likely), wanted - len(slugs))))
+        if rng.random() < 0.15:
+            others = [s for s in known if s not in slugs]
+            slugs += [rng.choice(others)] if others else []
+        return [known[s] for s in dict.fromkeys(slugs) if s in known]
+
+    def _certifications(self, plan: CompanyPlan) -> list[CertificationPlan]:
+        """The certificates that fit what the company does (PCI DSS for taking card payments)."""
+        rng = self.rng
+        clusters = {c.slug for c in plan.clusters}
+        capabilities = {c.slug for c in plan.capabilities}
+        held: list[Certification] = []
+        for slug, fits in bank.CERTIFICATION_FITS.items():
+            chance = fit_chance(fits, clusters, capabilities)
+            if chance and rng.random() < chance and slug in self.taxonomy.certifications:
+                held.append(self.taxonomy.certifications[slug])
+        if any(c.slug == "cyber-essentials-plus" for c in held):
+            held = [c for c in held if c.slug != "cyber-essentials"]  # Plus includes it
+        return [self._certificate(certification) for certification in held]
 
     def _certificate(self, certification: Certification) -> CertificationPlan:
+        """A certificate issued at most its lifetime (a year, three for ISO) before it expires;
+        some lapsed, some due for renewal within sixty days of the anchor, some undated."""
         rng = self.rng
+        yearly = bool(certification.valid_for_months)  # the taxonomy says it expires: dated
+        months = certification.valid_for_months or bank.CERTIFICATE_MONTHS.get(
+            certification.slug, bank.DEFAULT_CERTIFICATE_MONTHS
+        )
+        today = ANCHOR.date()
+        lifetime = lifetime_days(months)
         roll = rng.random()
-        yearly = bool(certification.valid_for_months)  # reissued every year: always dated
         valid_until: datetime.date | None
-        if roll < 0.6:
-            valid_until = _date_between(rng, RENEWED_WITHIN if yearly else CURRENT_BETWEEN)
-        elif roll < 0.85:
-            valid_until = _date_between(rng, EXPIRED_BETWEEN)
+        if roll < CERTIFICATE_LAPSED:
+            valid_until = today - datetime.timedelta(days=rng.randint(1, lifetime))
+        elif roll < CERTIFICATE_LAPSED + CERTIFICATE_EXPIRING:
+            valid_until = today + datetime.timedelta(days=rng.randint(*EXPIRING_WITHIN))
+        elif roll < CERTIFICATE_LAPSED + CERTIFICATE_EXPIRING + CERTIFICATE_UNDATED and not yearly:
+            valid_until = None
         else:
-            valid_until = (
-                RENEWED_WITHIN[0] + datetime.timedelta(days=int(roll * 300)) if yearly else None
-            )
+            valid_until = today + datetime.timedelta(days=rng.randint(EXPIRING_WITHIN[1], lifetime))
         initials = "".join(part[0] for part in certification.slug.split("-")).upper()
         return CertificationPlan(
             certification=certification,
@@ -395,12 +472,21 @@ class Composer:
             valid_until=valid_until,
         )
 
-    def _frameworks(self, clusters: Sequence[Cluster]) -> list[FrameworkPlan]:
+    def _frameworks(self, plan: CompanyPlan) -> list[FrameworkPlan]:
+        """Places on lots that buy what the company offers, for the sectors it serves."""
         rng = self.rng
-        lots = self._options(clusters).lots
-        count = min(len(lots), rng.choices((0, 1, 2), weights=(45, 35, 20))[0])
+        capabilities = {c.slug for c in plan.capabilities}
+        sectors = {s.slug for s in plan.sectors}
+        lots = [
+            lot
+            for lot in bank.FRAMEWORK_LOTS
+            if lot.framework in self.taxonomy.frameworks
+            and not capabilities.isdisjoint(lot.capabilities)
+            and (not lot.sectors or not sectors.isdisjoint(lot.sectors))
+        ]
+        count = min(len(lots), rng.choices((0, 1, 2), weights=(40, 35, 25))[0])
         plans = []
-        for framework, lot in rng.sample(lots, count):
+        for lot in rng.sample(lots, count):
             roll = rng.random()
             valid_until = (
                 _date_between(rng, FRAMEWORK_CURRENT_BETWEEN)
@@ -409,7 +495,9 @@ class Composer:
                 if roll < 0.95
                 else None
             )
-            plans.append(FrameworkPlan(framework, lot, valid_until))
+            plans.append(
+                FrameworkPlan(self.taxonomy.frameworks[lot.framework], lot.name, valid_until)
+            )
         return plans
 
     def _case_studies(self, plan: CompanyPlan) -> list[CaseStudyPlan]:
@@ -421,7 +509,7 @@ class Composer:
         rng = self.rng
         capability = rng.choice(plan.capabilities)
         cluster = next(c for c in plan.clusters if c.pk == capability.cluster_id)
-        story, client, public = self._story(cluster, capability)
+        story, client, public = self._story(cluster, capability, plan.sectors)
         phrase = self.phrases[capability.pk]
         title = rng.choice(bank.CASE_TITLES).format(
             capability=phrase,
@@ -437,8 +525,10 @@ class Composer:
         year = rng.randint(min(first_year, ANCHOR.year), ANCHOR.year)
         return CaseStudyPlan(upper_first(title), client, summary, year, public)
 
-    def _story(self, cluster: Cluster, capability: Capability) -> tuple[bank.Story, str, bool]:
-        """A plot that fits the capability, and a client that fits the plot."""
+    def _story(
+        self, cluster: Cluster, capability: Capability, sectors: Sequence[Sector]
+    ) -> tuple[bank.Story, str, bool]:
+        """A plot that fits the capability, and a client that fits the plot and the sectors."""
         rng = self.rng
         stories = bank.STORIES.get(cluster.slug, ())
         fitting = [s for s in stories if capability.slug in s.capabilities] or [bank.GENERIC_STORY]
@@ -446,10 +536,20 @@ class Composer:
         if story.clients:
             return story, rng.choice(story.clients), True
         public = rng.random() < 0.65
-        clients = (bank.PUBLIC_CLIENTS if public else bank.PRIVATE_CLIENTS).get(
-            cluster.slug, bank.GENERIC_CLIENTS
+        if not public:
+            return (
+                story,
+                rng.choice(bank.PRIVATE_CLIENTS.get(cluster.slug, bank.GENERIC_CLIENTS)),
+                False,
+            )
+        clients = bank.PUBLIC_CLIENTS.get(cluster.slug, ())
+        served = {s.slug for s in sectors}
+        in_sectors = [name for name, sector in clients if sector in served]
+        return (
+            story,
+            rng.choice(in_sectors or [n for n, _ in clients] or bank.GENERIC_CLIENTS),
+            True,
         )
-        return story, rng.choice(clients), public
 
     # How it describes itself
 
@@ -457,7 +557,7 @@ class Composer:
         rng = self.rng
         cluster = plan.clusters[0]
         phrases = [self.phrases[c.pk] for c in plan.capabilities[: rng.randint(2, 3)]]
-        audience = rng.choice(bank.AUDIENCES.get(cluster.slug, bank.GENERIC_AUDIENCES))
+        audience = self._audience(plan)
         for template in rng.sample(bank.SUMMARY_TEMPLATES, len(bank.SUMMARY_TEMPLATES)):
             summary = template.format(
                 town=town,
@@ -480,6 +580,13 @@ class Composer:
             self._approach(plan),
             self._clients(plan),
         ]
+        held = [
+            bank.CERTIFICATE_PHRASES.get(c.certification.slug, c.certification.name)
+            for c in plan.certifications
+            if c.valid_until is None or c.valid_until > ANCHOR.date()
+        ]
+        if held and self.rng.random() < 0.4:  # many members leave their certificates to the list
+            paragraphs.append(f"We hold {join_words(held)}.")
         current = [
             f for f in plan.frameworks if f.valid_until is None or f.valid_until > ANCHOR.date()
         ]
@@ -503,8 +610,15 @@ class Composer:
             founded=plan.values["founded_year"],
             headcount=headcount,
             mission=rng.choice(bank.MISSIONS.get(cluster.slug, bank.GENERIC_MISSIONS)),
-            audience=rng.choice(bank.AUDIENCES.get(cluster.slug, bank.GENERIC_AUDIENCES)),
+            audience=self._audience(plan),
         )
+
+    def _audience(self, plan: CompanyPlan) -> str:
+        """Who it works for, in words that agree with the sectors it serves."""
+        audiences = bank.AUDIENCES.get(plan.clusters[0].slug, bank.GENERIC_AUDIENCES)
+        served = {s.slug for s in plan.sectors}
+        fitting = [a for a in audiences if not a.sectors or served.intersection(a.sectors)]
+        return self.rng.choice(fitting or audiences).text
 
     def _services(self, plan: CompanyPlan) -> str:
         rng = self.rng
@@ -567,7 +681,7 @@ def demo_plans(taxonomy: Taxonomy, count: int = DEMO_COMPANY_COUNT) -> list[Comp
     for index in range(count):
         chosen = [primaries[index]]
         if index % 4 == 1 and len(clusters) > 1:  # a quarter work in two clusters
-            chosen.append(rng.choice([c for c in clusters if c != chosen[0]]))
+            chosen.append(composer.second_cluster(chosen[0]))
         choice = Choices(tuple(chosen), regions[index], bands[index], statuses[index])
         plans.append(composer.compose(choice, unique_name=True))
     return plans

@@ -29,16 +29,31 @@ NAME_TAILS: tuple[str, ...] = (
     "point", "ridge", "sight", "works", "grid", "beam", "craft", "tide", "shore",
 )  # fmt: skip
 
-# The second word of a company name, by the cluster it mainly works in.
+# The second word of a company name, by the cluster it mainly works in...
 CLUSTER_NAME_WORDS: dict[str, tuple[str, ...]] = {
-    "smart-ticketing-and-transport": (
-        "Ticketing", "Transit", "Mobility", "Fares", "Journeys", "Transport Systems",
-    ),
+    "smart-ticketing-and-transport": ("Transit", "Mobility", "Journeys", "Transport Systems"),
     "cyber-security": ("Security", "Cyber", "Defence", "Assurance", "Secure", "Resilience"),
-    "data": ("Data", "Analytics", "Insight", "Intelligence", "Data Labs", "Geodata"),
-    "traveltech": ("Travel", "Visits", "Destinations", "Tourism Tech", "Trails", "Bookings"),
-    "fintech": ("Pay", "Finance", "Ledger", "Payments", "Money", "Identity"),
+    "data": ("Data", "Analytics", "Insight", "Intelligence", "Data Labs"),
+    "traveltech": ("Travel", "Visits", "Destinations", "Tourism Tech"),
+    "fintech": ("Finance", "Money"),
 }  # fmt: skip
+# ...or one that names a particular service, only for a company that offers it (a "Geodata"
+# company makes maps).
+CAPABILITY_NAME_WORDS: dict[str, tuple[str, ...]] = {
+    "account-based-ticketing": ("Ticketing",),
+    "smartcard-itso-ticketing": ("Ticketing",),
+    "mobile-ticketing": ("Ticketing",),
+    "contactless-emv-payments": ("Fares",),
+    "fare-collection-back-office": ("Fares", "Ticketing"),
+    "geospatial-and-gis": ("Geodata",),
+    "booking-and-reservation-systems": ("Bookings",),
+    "accommodation-management-systems": ("Bookings",),
+    "digital-visitor-guides": ("Trails",),
+    "payment-processing": ("Pay", "Payments"),
+    "open-banking": ("Pay", "Payments"),
+    "digital-identity-verification": ("Identity",),
+    "financial-management-software": ("Ledger",),
+}
 GENERIC_NAME_WORDS: tuple[str, ...] = ("Digital", "Technologies", "Solutions", "Systems")
 
 LEGAL_SUFFIXES: tuple[str, ...] = ("Ltd", "Ltd", "Ltd", "Limited", "Labs Ltd", "Group Ltd")
@@ -177,6 +192,7 @@ REGION_PLACES: dict[str, tuple[Place, ...]] = {
         Place("Oslo", ("0150", "0161"), MOBILE_PHONE, uk=False),
     ),
 }
+CITY_WEIGHT = 3  # the first place of a region holds this many times the companies of each other
 FALLBACK_PLACES: tuple[Place, ...] = (Place("Edinburgh", ("EH1", "EH3"), EDINBURGH_PHONE),)
 
 # Relative weight of each region among generated companies (others weigh 2): the cities and
@@ -207,44 +223,87 @@ STATUS_WEIGHTS: dict[str, int] = {"published": 94, "draft": 2, "pending": 2, "ar
 
 # Phrases, by cluster --------------------------------------------------------------------------
 
-AUDIENCES: dict[str, tuple[str, ...]] = {
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a company says it works for, and the sectors (slugs) that implies."""
+
+    text: str
+    sectors: tuple[str, ...] = ()  # none: private clients, fits any company of the cluster
+
+
+AUDIENCES: dict[str, tuple[Audience, ...]] = {
     "smart-ticketing-and-transport": (
-        "bus, rail and ferry operators",
-        "councils and regional transport partnerships",
-        "community transport providers",
-        "transport authorities planning integrated fares",
-        "local authorities running rural and school transport",
+        Audience("bus, rail and ferry operators", ("transport",)),
+        Audience("councils and regional transport partnerships", ("local-government", "transport")),
+        Audience("community transport providers", ("transport",)),
+        Audience("transport authorities planning integrated fares", ("transport",)),
+        Audience(
+            "local authorities running rural and school transport",
+            ("local-government", "education"),
+        ),
+        Audience("health boards running patient transport", ("health-and-social-care",)),
     ),
     "cyber-security": (
-        "councils, health boards and agencies",
-        "public bodies and the suppliers they depend on",
-        "local authorities and housing associations",
-        "water, energy and transport operators",
-        "colleges, universities and schools",
+        Audience(
+            "councils, health boards and agencies",
+            ("local-government", "health-and-social-care", "central-government"),
+        ),
+        Audience("public bodies and the suppliers they depend on", ("central-government",)),
+        Audience("local authorities and housing associations", ("local-government", "housing")),
+        Audience("water, energy and transport operators", ("energy-and-utilities", "transport")),
+        Audience("colleges, universities and schools", ("education",)),
+        Audience(
+            "police, courts and the emergency services",
+            ("justice-and-policing", "emergency-services"),
+        ),
     ),
     "data": (
-        "health boards and research teams",
-        "councils and public agencies",
-        "government analysts and policy teams",
-        "public bodies that want to open up their data",
-        "planners, environment agencies and utilities",
+        Audience("health boards and research teams", ("health-and-social-care",)),
+        Audience("councils and public agencies", ("local-government", "central-government")),
+        Audience("government analysts and policy teams", ("central-government",)),
+        Audience(
+            "public bodies that want to open up their data",
+            ("central-government", "local-government"),
+        ),
+        Audience(
+            "planners, environment agencies and utilities",
+            ("environment-and-rural", "energy-and-utilities"),
+        ),
+        Audience("universities and colleges", ("education",)),
     ),
     "traveltech": (
-        "destination organisations and visitor attractions",
-        "councils that run venues and visitor services",
-        "museums, galleries and heritage sites",
-        "festivals and event organisers",
-        "national parks and rural tourism partnerships",
+        Audience(
+            "destination organisations and visitor attractions",
+            ("culture-and-leisure", "economic-development"),
+        ),
+        Audience(
+            "councils that run venues and visitor services",
+            ("local-government", "culture-and-leisure"),
+        ),
+        Audience("museums, galleries and heritage sites", ("culture-and-leisure",)),
+        Audience("festivals and event organisers", ("culture-and-leisure",)),
+        Audience(
+            "national parks and rural tourism partnerships",
+            ("environment-and-rural", "economic-development"),
+        ),
+        Audience("public bodies managing staff travel", ("central-government",)),
     ),
     "fintech": (
-        "councils and housing providers",
-        "public funders and enterprise agencies",
-        "banks, credit unions and community lenders",
-        "public bodies that collect and pay out money",
-        "regulated firms and their compliance teams",
+        Audience("councils and housing providers", ("local-government", "housing")),
+        Audience("public funders and enterprise agencies", ("economic-development",)),
+        Audience("banks, credit unions and community lenders"),
+        Audience(
+            "public bodies that collect and pay out money",
+            ("central-government", "local-government"),
+        ),
+        Audience("regulated firms and their compliance teams"),
     ),
 }
-GENERIC_AUDIENCES: tuple[str, ...] = ("public-sector organisations", "councils and agencies")
+GENERIC_AUDIENCES: tuple[Audience, ...] = (
+    Audience("public-sector organisations"),
+    Audience("councils and agencies", ("local-government",)),
+)
 
 MISSIONS: dict[str, tuple[str, ...]] = {
     "smart-ticketing-and-transport": (
@@ -574,19 +633,159 @@ CAPABILITY_PHRASES: dict[str, str] = {
     "health-data-and-trusted-research": "trusted research environments",
 }
 
-# Which reference items a company in a cluster is likely to have --------------------------------
+# Which reference items a company is likely to have, from what it does ----------------------------
 
-CLUSTER_CERTIFICATIONS: dict[str, tuple[str, ...]] = {
-    "smart-ticketing-and-transport": ("iso-9001", "pci-dss", "cyber-essentials-plus", "iso-22301"),
-    "cyber-security": (
-        "cyber-essentials-plus", "iso-27001", "crest", "ncsc-check",
-        "ncsc-cyber-incident-response", "iasme-cyber-assurance",
+# Clusters a company working in two is likely to pair (payments with ticketing, not with cyber
+# and tourism at once).
+CLUSTER_NEIGHBOURS: dict[str, tuple[str, ...]] = {
+    "smart-ticketing-and-transport": ("data", "fintech", "traveltech"),
+    "cyber-security": ("data", "fintech"),
+    "data": ("cyber-security", "smart-ticketing-and-transport", "traveltech", "fintech"),
+    "traveltech": ("smart-ticketing-and-transport", "data", "fintech"),
+    "fintech": ("cyber-security", "data", "smart-ticketing-and-transport"),
+}
+
+
+# (main cluster, second cluster) -> what a company of the first offers in the second: a payments
+# firm that also works in transport takes contactless fares, not concessionary travel.
+BRIDGING_CAPABILITIES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("smart-ticketing-and-transport", "data"): (
+        "analytics-and-business-intelligence", "geospatial-and-gis", "iot-and-sensor-data",
+        "data-visualisation", "open-data-publishing",
     ),
-    "data": ("iso-27001", "iso-27701", "cyber-essentials-plus", "iso-9001"),
-    "traveltech": ("pci-dss", "cyber-essentials", "iso-14001", "iso-9001"),
-    "fintech": ("pci-dss", "soc-2-type-ii", "iso-27001", "iso-22301", "cyber-essentials-plus"),
+    ("smart-ticketing-and-transport", "fintech"): (
+        "payment-processing", "open-banking", "digital-identity-verification", "fraud-detection",
+    ),
+    ("smart-ticketing-and-transport", "traveltech"): (
+        "booking-and-reservation-systems", "attraction-and-event-ticketing",
+        "accessible-travel-information", "business-travel-management",
+    ),
+    ("cyber-security", "data"): (
+        "data-protection-and-privacy", "data-governance-and-quality",
+        "health-data-and-trusted-research",
+    ),
+    ("cyber-security", "fintech"): (
+        "fraud-detection", "digital-identity-verification", "kyc-and-aml",
+    ),
+    ("data", "cyber-security"): (
+        "cloud-security", "identity-and-access-management", "governance-risk-and-compliance",
+    ),
+    ("data", "smart-ticketing-and-transport"): (
+        "transport-data-analytics", "real-time-passenger-information",
+    ),
+    ("data", "traveltech"): ("visitor-analytics", "sustainable-tourism-tools"),
+    ("data", "fintech"): ("fraud-detection", "regtech-and-compliance-reporting"),
+    ("traveltech", "smart-ticketing-and-transport"): (
+        "mobility-as-a-service", "mobile-ticketing", "demand-responsive-transport",
+        "real-time-passenger-information",
+    ),
+    ("traveltech", "data"): (
+        "analytics-and-business-intelligence", "data-visualisation", "geospatial-and-gis",
+        "open-data-publishing",
+    ),
+    ("traveltech", "fintech"): ("payment-processing", "open-banking"),
+    ("fintech", "cyber-security"): (
+        "identity-and-access-management", "threat-intelligence", "secure-software-development",
+    ),
+    ("fintech", "data"): (
+        "analytics-and-business-intelligence", "machine-learning-and-ai",
+        "data-protection-and-privacy",
+    ),
+    ("fintech", "smart-ticketing-and-transport"): (
+        "contactless-emv-payments", "fare-collection-back-office",
+        "concessionary-travel-management",
+    ),
 }  # fmt: skip
-COMMON_CERTIFICATIONS: tuple[str, ...] = ("cyber-essentials", "iso-9001", "iso-14001")
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The chance that a company holds something, when it works in one of ``clusters`` or offers
+    one of ``capabilities`` (neither given: any company). Of several fits, the likeliest counts."""
+
+    chance: float
+    clusters: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()
+
+
+CYBER_TESTING = ("penetration-testing",)
+CARD_PAYMENTS = ("payment-processing", "contactless-emv-payments")
+TAKES_BOOKINGS = (
+    "mobile-ticketing", "attraction-and-event-ticketing", "booking-and-reservation-systems",
+    "fare-collection-back-office", "accommodation-management-systems",
+)  # fmt: skip
+PERSONAL_DATA = (
+    "data-protection-and-privacy", "health-data-and-trusted-research",
+    "digital-identity-verification",
+)  # fmt: skip
+FINTECH_PLATFORMS = (
+    "payment-processing", "open-banking", "digital-identity-verification", "fraud-detection",
+    "regtech-and-compliance-reporting",
+)  # fmt: skip
+CYBER = ("cyber-security",)
+BUSINESS_DATA = ("data", "fintech", "smart-ticketing-and-transport")
+
+# Certification slug -> when a company holds it (certifications are drawn in this order).
+CERTIFICATION_FITS: dict[str, tuple[Fit, ...]] = {
+    "cyber-essentials-plus": (Fit(0.8, CYBER), Fit(0.3, BUSINESS_DATA), Fit(0.1)),
+    "cyber-essentials": (Fit(0.45),),  # not drawn for a holder of Cyber Essentials Plus
+    "iasme-cyber-assurance": (
+        Fit(0.35, capabilities=("governance-risk-and-compliance",)), Fit(0.1, CYBER),
+    ),
+    "iso-27001": (
+        Fit(0.55, CYBER), Fit(0.45, ("data", "fintech")),
+        Fit(0.25, capabilities=("account-based-ticketing", "fare-collection-back-office")),
+    ),
+    "iso-27701": (Fit(0.45, capabilities=PERSONAL_DATA),),
+    "iso-9001": (Fit(0.35, ("smart-ticketing-and-transport",)), Fit(0.15)),
+    "iso-14001": (
+        Fit(0.5, capabilities=("sustainable-tourism-tools",)),
+        Fit(0.3, capabilities=("validators-and-ticket-machines", "iot-and-sensor-data")),
+    ),
+    "iso-22301": (
+        Fit(0.3, capabilities=(
+            "incident-response", "managed-detection-and-response", "fare-collection-back-office",
+            "payment-processing",
+        )),
+    ),
+    "soc-2-type-ii": (
+        Fit(0.35, capabilities=FINTECH_PLATFORMS),
+        Fit(0.25, capabilities=("cloud-security", "managed-detection-and-response")),
+    ),
+    "pci-dss": (Fit(0.85, capabilities=CARD_PAYMENTS), Fit(0.45, capabilities=TAKES_BOOKINGS)),
+    "crest": (
+        Fit(0.7, capabilities=CYBER_TESTING),
+        Fit(0.4, capabilities=(
+            "incident-response", "managed-detection-and-response", "threat-intelligence",
+        )),
+    ),
+    "ncsc-check": (Fit(0.45, capabilities=CYBER_TESTING),),
+    "ncsc-cyber-incident-response": (Fit(0.5, capabilities=("incident-response",)),),
+}  # fmt: skip
+
+# How long a certificate lasts from issue, in months (Cyber Essentials: a year, ISO: three).
+CERTIFICATE_MONTHS: dict[str, int] = {
+    "iso-27001": 36,
+    "iso-27701": 36,
+    "iso-9001": 36,
+    "iso-14001": 36,
+    "iso-22301": 36,
+}
+DEFAULT_CERTIFICATE_MONTHS = 12
+
+# How a company names a certificate in a sentence ("We hold ...").
+CERTIFICATE_PHRASES: dict[str, str] = {
+    "iso-27001": "ISO/IEC 27001 certification",
+    "iso-27701": "ISO/IEC 27701 certification",
+    "iso-9001": "ISO 9001 certification",
+    "iso-14001": "ISO 14001 certification",
+    "iso-22301": "ISO 22301 certification",
+    "soc-2-type-ii": "a SOC 2 Type II report",
+    "pci-dss": "PCI DSS compliance",
+    "crest": "CREST membership",
+    "ncsc-check": "NCSC CHECK status",
+    "ncsc-cyber-incident-response": "NCSC Cyber Incident Response assurance",
+}
 
 CERTIFICATION_ISSUERS: tuple[str, ...] = (
     "Brackenridge Assurance (fictional)",
@@ -595,44 +794,98 @@ CERTIFICATION_ISSUERS: tuple[str, ...] = (
     "Saltmarsh Assessment Body (fictional)",
 )
 
-# (framework slug, lot) pairs a company in each cluster might hold.
-CLUSTER_FRAMEWORK_LOTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "smart-ticketing-and-transport": (
-        ("transport-smart-ticketing", "Lot 1: Account-based and smartcard ticketing"),
-        ("transport-smart-ticketing", "Lot 2: Payments and mobile ticketing"),
-        ("transport-smart-ticketing", "Lot 3: Passenger information"),
-        ("sg-digital-technology-services", "Lot 2: Software development"),
-        ("ccs-g-cloud-14", "Lot 2: Cloud software"),
-    ),
-    "cyber-security": (
-        ("sg-cyber-security-services", "Lot 1: Penetration testing and IT health checks"),
-        ("sg-cyber-security-services", "Lot 2: Security monitoring"),
-        ("sg-cyber-security-services", "Lot 3: Incident response"),
-        ("scotland-excel-digital-services", "Lot 4: Cyber security services"),
-        ("ccs-g-cloud-14", "Lot 3: Cloud support"),
-    ),
-    "data": (
-        ("sg-digital-technology-services", "Lot 3: Data and analytics"),
-        ("nss-digital-health-and-care", "Lot 2: Data platforms and analytics"),
-        ("apuc-it-services", "Lot 1: Consultancy"),
-        ("ccs-digital-outcomes-6", "Lot 1: Digital outcomes"),
-        ("ccs-g-cloud-14", "Lot 2: Cloud software"),
-    ),
-    "traveltech": (
-        ("scotland-excel-digital-services", "Lot 2: Software and platforms"),
-        ("sg-digital-technology-services", "Lot 1: Digital consultancy"),
-        ("ccs-g-cloud-14", "Lot 2: Cloud software"),
-    ),
-    "fintech": (
-        ("scotland-excel-digital-services", "Lot 3: Income and payment services"),
-        ("ccs-technology-services-4", "Lot 1: Technology strategy and services design"),
-        ("ccs-g-cloud-14", "Lot 2: Cloud software"),
-        ("nss-digital-health-and-care", "Lot 4: Identity and access"),
-    ),
-}
+
+@dataclass(frozen=True)
+class Lot:
+    """A framework lot, and who wins a place on it: a company offering one of ``capabilities``
+    (and, when ``sectors`` are given, serving one of them)."""
+
+    framework: str  # slug
+    name: str
+    capabilities: tuple[str, ...]
+    sectors: tuple[str, ...] = ()
+
+
+FRAMEWORK_LOTS: tuple[Lot, ...] = (
+    Lot("transport-smart-ticketing", "Lot 1: Account-based and smartcard ticketing", (
+        "account-based-ticketing", "smartcard-itso-ticketing", "fare-collection-back-office",
+        "concessionary-travel-management",
+    )),
+    Lot("transport-smart-ticketing", "Lot 2: Payments and mobile ticketing", (
+        "contactless-emv-payments", "mobile-ticketing", "validators-and-ticket-machines",
+    )),
+    Lot("transport-smart-ticketing", "Lot 3: Passenger information", (
+        "real-time-passenger-information", "mobility-as-a-service", "demand-responsive-transport",
+    )),
+    Lot("sg-digital-technology-services", "Lot 1: Digital consultancy", (
+        "destination-marketing-platforms", "digital-visitor-guides",
+        "accessible-travel-information", "data-governance-and-quality",
+    )),
+    Lot("sg-digital-technology-services", "Lot 2: Software development", (
+        "mobile-ticketing", "mobility-as-a-service", "demand-responsive-transport",
+        "secure-software-development", "financial-management-software",
+    )),
+    Lot("sg-digital-technology-services", "Lot 3: Data and analytics", (
+        "data-engineering", "analytics-and-business-intelligence", "machine-learning-and-ai",
+        "data-visualisation", "transport-data-analytics", "visitor-analytics",
+    )),
+    Lot("sg-cyber-security-services", "Lot 1: Penetration testing and IT health checks", (
+        "penetration-testing",
+    )),
+    Lot("sg-cyber-security-services", "Lot 2: Security monitoring", (
+        "managed-detection-and-response", "threat-intelligence", "vulnerability-management",
+    )),
+    Lot("sg-cyber-security-services", "Lot 3: Incident response", (
+        "incident-response", "digital-forensics",
+    )),
+    Lot("scotland-excel-digital-services", "Lot 2: Software and platforms", (
+        "booking-and-reservation-systems", "attraction-and-event-ticketing",
+        "destination-marketing-platforms", "accommodation-management-systems",
+    )),
+    Lot("scotland-excel-digital-services", "Lot 3: Income and payment services", (
+        "payment-processing", "open-banking", "income-collection-and-debt-recovery",
+        "visitor-levy-administration",
+    )),
+    Lot("scotland-excel-digital-services", "Lot 4: Cyber security services", (
+        "penetration-testing", "managed-detection-and-response", "incident-response",
+        "vulnerability-management", "cloud-security", "identity-and-access-management",
+        "governance-risk-and-compliance", "security-awareness-training",
+    )),
+    Lot("nss-digital-health-and-care", "Lot 2: Data platforms and analytics", (
+        "health-data-and-trusted-research", "data-engineering",
+        "analytics-and-business-intelligence", "machine-learning-and-ai",
+    ), ("health-and-social-care",)),
+    Lot("nss-digital-health-and-care", "Lot 4: Identity and access", (
+        "digital-identity-verification", "identity-and-access-management",
+    ), ("health-and-social-care",)),
+    Lot("apuc-it-services", "Lot 1: Consultancy", (
+        "data-engineering", "analytics-and-business-intelligence", "machine-learning-and-ai",
+        "data-governance-and-quality", "data-protection-and-privacy",
+        "security-awareness-training",
+    ), ("education",)),
+    Lot("ccs-g-cloud-14", "Lot 2: Cloud software", (
+        "mobile-ticketing", "fare-collection-back-office", "real-time-passenger-information",
+        "booking-and-reservation-systems", "attraction-and-event-ticketing",
+        "accommodation-management-systems", "analytics-and-business-intelligence",
+        "financial-management-software", "grant-and-loan-management", "fraud-detection",
+        "digital-identity-verification",
+    )),
+    Lot("ccs-g-cloud-14", "Lot 3: Cloud support", (
+        "cloud-security", "managed-detection-and-response", "identity-and-access-management",
+        "data-engineering", "data-migration-and-modernisation",
+    )),
+    Lot("ccs-digital-outcomes-6", "Lot 1: Digital outcomes", (
+        "data-engineering", "machine-learning-and-ai", "open-data-publishing",
+        "data-migration-and-modernisation", "secure-software-development",
+    )),
+    Lot("ccs-technology-services-4", "Lot 1: Technology strategy and services design", (
+        "regtech-and-compliance-reporting", "financial-management-software",
+        "grant-and-loan-management", "data-migration-and-modernisation",
+    )),
+)  # fmt: skip
 
 CLUSTER_SECTORS: dict[str, tuple[str, ...]] = {
-    "smart-ticketing-and-transport": ("transport", "local-government", "health-and-social-care"),
+    "smart-ticketing-and-transport": ("transport", "local-government"),
     "cyber-security": (
         "central-government", "local-government", "health-and-social-care",
         "energy-and-utilities", "justice-and-policing",
@@ -641,42 +894,71 @@ CLUSTER_SECTORS: dict[str, tuple[str, ...]] = {
         "health-and-social-care", "central-government", "local-government",
         "environment-and-rural", "education",
     ),
-    "traveltech": ("culture-and-leisure", "economic-development", "local-government", "transport"),
+    "traveltech": ("culture-and-leisure", "economic-development", "local-government"),
     "fintech": ("local-government", "housing", "central-government", "economic-development"),
 }  # fmt: skip
+# Sectors a capability all but implies (a trusted research environment is for health data).
+CAPABILITY_SECTORS: dict[str, tuple[str, ...]] = {
+    "concessionary-travel-management": ("transport", "local-government"),
+    "demand-responsive-transport": ("transport", "health-and-social-care"),
+    "real-time-passenger-information": ("transport",),
+    "ot-ics-security": ("energy-and-utilities",),
+    "digital-forensics": ("justice-and-policing",),
+    "health-data-and-trusted-research": ("health-and-social-care",),
+    "geospatial-and-gis": ("environment-and-rural",),
+    "iot-and-sensor-data": ("energy-and-utilities",),
+    "open-data-publishing": ("central-government",),
+    "attraction-and-event-ticketing": ("culture-and-leisure",),
+    "destination-marketing-platforms": ("culture-and-leisure", "economic-development"),
+    "sustainable-tourism-tools": ("environment-and-rural",),
+    "visitor-levy-administration": ("local-government",),
+    "business-travel-management": ("central-government",),
+    "income-collection-and-debt-recovery": ("housing", "local-government"),
+    "financial-inclusion-tools": ("housing",),
+    "grant-and-loan-management": ("economic-development",),
+}
 
 # Case studies -----------------------------------------------------------------------------------
 
-PUBLIC_CLIENTS: dict[str, tuple[str, ...]] = {
+# Public-sector clients, with the sector (slug) each is in: a company's case studies are with
+# clients in the sectors it serves.
+PUBLIC_CLIENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "smart-ticketing-and-transport": (
-        "A regional transport partnership",
-        "A Scottish island council",
-        "A community transport trust",
-        "A city council's transport team",
+        ("A regional transport partnership", "transport"),
+        ("A Scottish island council", "local-government"),
+        ("A community transport trust", "transport"),
+        ("A city council's transport team", "local-government"),
+        ("An NHS board's patient transport service", "health-and-social-care"),
     ),
     "cyber-security": (
-        "A Scottish local authority",
-        "A territorial health board",
-        "A national public body",
-        "A further education college",
+        ("A Scottish local authority", "local-government"),
+        ("An NHS health board", "health-and-social-care"),
+        ("A national public body", "central-government"),
+        ("A further education college", "education"),
+        ("A fire and rescue service", "emergency-services"),
+        ("A police division", "justice-and-policing"),
+        ("A public water utility", "energy-and-utilities"),
+        ("A housing association", "housing"),
     ),
     "data": (
-        "A territorial health board",
-        "A Scottish local authority",
-        "A national statistics team",
-        "An environment agency",
+        ("A territorial NHS health board", "health-and-social-care"),
+        ("A Scottish local authority", "local-government"),
+        ("A national statistics team", "central-government"),
+        ("An environment agency", "environment-and-rural"),
+        ("A Scottish university", "education"),
+        ("A public water utility", "energy-and-utilities"),
     ),
     "traveltech": (
-        "A national park authority",
-        "A council-run museums service",
-        "A regional destination organisation",
-        "A city events team",
+        ("A national park authority", "environment-and-rural"),
+        ("A council-run museums service", "culture-and-leisure"),
+        ("A regional destination organisation", "economic-development"),
+        ("A city events team", "local-government"),
     ),
     "fintech": (
-        "A Scottish local authority",
-        "A housing association",
-        "A public enterprise agency",
-        "A national funding body",
+        ("A Scottish local authority", "local-government"),
+        ("A housing association", "housing"),
+        ("A public enterprise agency", "economic-development"),
+        ("A national funding body", "central-government"),
     ),
 }
 PRIVATE_CLIENTS: dict[str, tuple[str, ...]] = {

@@ -10,10 +10,14 @@ and says which companies it touched. When the outermost batch closes without an 
 
 Batches nest: a service that calls another, or the admin saving a company with its inlines, is
 one logical change, one document write per company and one version.
+
+Time changes search too: a certificate that expires today was in documents written yesterday.
+``follow_expiries`` rewrites those once a day.
 """
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,9 +25,17 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from clusters.models import Capability, Certification, Cluster, Framework, Region, Sector
-from members.models import SearchSynonym, SearchTerm
+from members.models import (
+    CompanyCertification,
+    CompanyFramework,
+    SearchState,
+    SearchSynonym,
+    SearchTerm,
+)
 from members.search.index import record_change
 from members.search.text import add_terms, backend, words_of
 
@@ -85,6 +97,37 @@ def reference_words() -> Iterable[str]:
     for term, expansion in SearchSynonym.objects.values_list("term", "expansion"):
         yield term
         yield expansion
+
+
+def follow_expiries(today: datetime.date | None = None) -> int:
+    """Rewrite the documents of the companies whose certificates or framework places have expired
+    since the last call, so that search stops finding them by what they no longer hold; return
+    how many. A document only says what was current when it was written, and nothing is written
+    when a date passes. Once a day is enough: any process may call it, the first each day works
+    (the state row, locked, says which day was last followed), the others read one row.
+    """
+    today = today or timezone.localdate()
+    if SearchState.objects.filter(pk=1, expiries_followed_on__gte=today).exists():
+        return 0
+    with transaction.atomic():
+        state, _ = SearchState.objects.select_for_update().get_or_create(pk=1)
+        since = state.expiries_followed_on
+        if since is not None and since >= today:
+            return 0
+        expired = Q(valid_until__lt=today)
+        if since is not None:  # documents written since then already left out older expiries
+            expired &= Q(valid_until__gte=since)
+        company_ids = set(
+            CompanyCertification.objects.filter(expired).values_list("company_id", flat=True)
+        )
+        company_ids |= set(
+            CompanyFramework.objects.filter(expired).values_list("company_id", flat=True)
+        )
+        state.expiries_followed_on = today
+        state.save(update_fields=["expiries_followed_on"])
+        with search_batch() as batch:
+            batch.add(*company_ids)
+    return len(company_ids)
 
 
 def rebuild_everything() -> None:

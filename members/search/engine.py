@@ -31,6 +31,7 @@ from members.search.highlight import highlighted
 from members.search.index import Bits, Snapshot, current_snapshot, popcount
 from members.search.text import (
     ELSEWHERE,
+    Correction,
     TextMatches,
     backend,
     suggest_spelling,
@@ -120,8 +121,9 @@ class SearchResult:
     sort: str
     facets: list[FacetView]
     text: str  # the text searched for: the buyer's, or its spelling correction
-    corrected_from: str = ""
-    suggestion: str = ""
+    corrected_from: str = ""  # the buyer's text, when a confident correction was applied
+    suggestion: str = ""  # a correction offered ("Did you mean ...?"), which finds companies
+    suggestion_total: int = 0  # how many it finds, with the same filters
     synonyms: list[tuple[str, str]] = field(default_factory=list)
     matches: TextMatches | None = None
     relaxations: list[Relaxation] = field(default_factory=list)  # when nothing was found
@@ -142,18 +144,25 @@ class SearchResult:
 
 
 def run_search(params: SearchParams, snapshot: Snapshot | None = None) -> SearchResult:
-    """The companies this search finds, in order, with the facet counts; typos corrected."""
+    """The companies this search finds, in order, with the facet counts; typos corrected.
+
+    When the text finds nothing, a spelling correction that finds something is applied at once
+    if it is confident and the buyer did not ask for their words exactly (``params.exact``);
+    otherwise it is only offered, with how many companies it finds. A correction that finds
+    nothing is never mentioned.
+    """
     snapshot = snapshot or current_snapshot()
     synonyms = synonym_pairs() if params.text else []
     result = _run(params, params.text, snapshot, synonyms)
     if result.total == 0 and params.text:
-        suggestion = remembered_suggestion(params.text, snapshot)
-        if suggestion:
-            corrected = _run(params, suggestion, snapshot, synonyms)
-            if corrected.total:
+        correction = remembered_suggestion(params.text, snapshot)
+        if correction:
+            corrected = _run(params, correction.text, snapshot, synonyms)
+            if corrected.total and correction.confident and not params.exact:
                 corrected.corrected_from = params.text
                 return corrected
-            result.suggestion = suggestion
+            if corrected.total:
+                result.suggestion, result.suggestion_total = correction.text, corrected.total
     return result
 
 
@@ -412,12 +421,12 @@ def text_matches(text: str, snapshot: Snapshot, synonyms: Sequence[tuple[str, st
     return matches
 
 
-_suggestions: OrderedDict[tuple[str, int, str], str | None] = OrderedDict()
+_suggestions: OrderedDict[tuple[str, int, str], Correction | None] = OrderedDict()
 SUGGESTIONS_KEPT = 1000
 _suggestions_lock = threading.Lock()
 
 
-def remembered_suggestion(text: str, snapshot: Snapshot) -> str | None:
+def remembered_suggestion(text: str, snapshot: Snapshot) -> Correction | None:
     """suggest_spelling(text), remembered while the directory is unchanged (a few queries)."""
     key = (text, snapshot.version, snapshot.token)
     with _suggestions_lock:

@@ -85,6 +85,7 @@ class SearchForm(forms.Form):
         label="Name starts with", choices=[(x, x) for x in [*LETTERS, OTHER_LETTER]]
     )
     sort = LenientChoiceField(label="Sort by", choices=list(SORTS.items()))
+    exact = forms.BooleanField(required=False)
 
     def __init__(self, data: QueryDict, snapshot: Snapshot) -> None:
         super().__init__(data)
@@ -112,6 +113,7 @@ class SearchParams:
     letter: str = ""
     sort: str = ""
     all_of: frozenset[str] = frozenset()
+    exact: bool = False  # search the text as typed: no spelling correction applied
 
     def mode(self, param: str) -> str:
         return ALL if param in self.all_of else ANY
@@ -132,6 +134,8 @@ class SearchParams:
         for name, value in (("letter", self.letter), ("sort", self.sort)):
             if value and skip_param != name:
                 pairs.append((name, value))
+        if self.exact and self.text and skip_param not in {"q", "exact"}:
+            pairs.append(("exact", "1"))
         return pairs
 
     def query_without(self, skip_param: str = "", skip_key: str = "") -> str:
@@ -204,6 +208,7 @@ def parse_search(data: QueryDict, snapshot: Snapshot) -> ParsedSearch:
         all_of=frozenset(
             f.param for f in FACETS if f.mode_param and cleaned.get(f.mode_param) == ALL
         ),
+        exact=bool(cleaned.get("exact")),
     )
     return ParsedSearch(params, _notices(form), snapshot)
 

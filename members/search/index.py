@@ -14,7 +14,9 @@ Keeping it current without stalls:
 - A full build happens only for a process's very first request (gunicorn's ``post_worker_init``
   does it before the worker takes requests), and in a background thread when the day turns
   (certificates expire), a change is too large to patch, or the history cannot be followed (the
-  token differs: a restored database). Meanwhile the previous snapshot keeps serving.
+  token differs: a restored database). Meanwhile the previous snapshot keeps serving. That thread
+  first lets the search documents drop what expired (``follow_expiries_safely``; a no-op after
+  the first process of the day).
 
 Snapshots are never changed once published, so threads may share one without locks.
 """
@@ -510,6 +512,7 @@ class IndexHolder:
         return patched or snapshot
 
     def _build_in_background(self, key: str, alias: str) -> None:
+        follow_expiries_safely()
         try:
             fresh = build()
             with self._lock:
@@ -525,6 +528,17 @@ class IndexHolder:
         """Drop every snapshot (tests that swap databases; never needed in production)."""
         with self._lock:
             self._snapshots.clear()
+
+
+def follow_expiries_safely() -> None:
+    """Let search documents drop certificates that expired (a new day is what brings a build
+    here); a failure is logged, and never stops the index from being built."""
+    from members.services import search_expiries_follow  # services write through this module
+
+    try:
+        search_expiries_follow()
+    except Exception:
+        logger.exception("Following expired certificates in search documents failed.")
 
 
 _holder = IndexHolder()

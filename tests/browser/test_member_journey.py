@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -84,17 +85,24 @@ def sign_in(page: Page, live_server: object) -> Callable[[User], None]:
     return signed_in
 
 
-@pytest.fixture
-def staff_page(browser: Browser, live_server: object, staff_user: User) -> Iterator[Page]:
-    """A second browser, signed in as staff, beside the member's."""
+@contextmanager
+def browser_signed_in(browser: Browser, live_server: object, user: User) -> Iterator[Page]:
+    """A browser of its own, signed in as ``user``, beside any other."""
     context = browser.new_context(
         base_url=str(live_server), viewport={"width": 1280, "height": 900}
     )
-    context.add_cookies([session_cookie(staff_user, live_server)])  # type: ignore[list-item]
+    context.add_cookies([session_cookie(user, live_server)])  # type: ignore[list-item]
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def staff_page(browser: Browser, live_server: object, staff_user: User) -> Iterator[Page]:
+    """A second browser, signed in as staff, beside the member's."""
+    with browser_signed_in(browser, live_server, staff_user) as page:
+        yield page
 
 
 def run_company_action(staff_page: Page, company: Company, action: str) -> None:

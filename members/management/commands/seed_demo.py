@@ -18,7 +18,8 @@ def _describe(counts: Counter[str]) -> str:
 class Command(BaseCommand):
     help = (
         "Load the reference taxonomy (clusters, capabilities, regions, certifications, "
-        "frameworks, sectors) and about sixty fictional demo companies. Rows are matched by "
+        "frameworks, sectors), the search synonyms, and about sixty fictional demo companies. "
+        "Rows are matched by "
         "slug, so running it again changes nothing. Reference entries that are missing are "
         "created; existing ones are left as staff keep them (renamed, reordered or "
         "deactivated). A demo company staff have edited is put back to its demo data."
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         with transaction.atomic(), search_batch():
             taxonomy = taxonomy_load()
             companies = None if options["taxonomy_only"] else seed_demo_companies()
-        message = f"Taxonomy: {_describe(taxonomy)}."
+        message = f"Taxonomy: {_describe(taxonomy)}. Search synonyms: {taxonomy['synonyms']} added."
         if companies is not None:
             message += f" Demo companies: {_describe(companies)}."
         self.stdout.write(self.style.SUCCESS(message))

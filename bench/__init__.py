@@ -1,0 +1,1 @@
+"""The search benchmark (`make bench`): speed (run.py) and relevance (relevance.py)."""
