@@ -127,6 +127,9 @@ class SearchResult:
     synonyms: list[tuple[str, str]] = field(default_factory=list)
     matches: TextMatches | None = None
     relaxations: list[Relaxation] = field(default_factory=list)  # when nothing was found
+    # Per letter (members.search.index.LETTER_CODES), what the search finds when it starts with
+    # it: the A to Z links only those that find something (every other constraint applies).
+    letter_counts: dict[str, int] = field(default_factory=dict)
 
     def page_ids(self, offset: int, limit: int) -> list[int]:
         return [int(pk) for pk in self.ordered_ids[offset : offset + limit]]
@@ -137,6 +140,11 @@ class SearchResult:
             return False
         found = self.matches.scores[self.matches.ids == company_id]
         return bool(len(found)) and float(found[0]) <= ELSEWHERE
+
+    @property
+    def selected_count(self) -> int:
+        """Options ticked across every facet: "Filter (3 selected)" on a small screen."""
+        return sum(facet.selected_count for facet in self.facets)
 
     @property
     def facet_counts(self) -> dict[str, dict[str, int]]:
@@ -196,6 +204,12 @@ def _run(
         final = final & mask
     sort = effective_sort(params, text)
     total = popcount(final)
+    unlettered = final
+    if params.letter:
+        unlettered = snapshot.alive
+        for name, mask in [*parts.items(), *masks.items()]:
+            if name != "letter":
+                unlettered = unlettered & mask
     return SearchResult(
         params=params,
         ordered_ids=_order(snapshot, final, sort, matches),
@@ -206,6 +220,7 @@ def _run(
         synonyms=synonyms,
         matches=matches,
         relaxations=[] if total else relaxations(params, snapshot, {**parts, **masks}),
+        letter_counts=snapshot.letter_counts(unlettered),
     )
 
 

@@ -191,6 +191,12 @@ class Snapshot:
         flags = self.letters == code
         return np.packbits(flags, bitorder="little").view(np.uint64) & self.alive
 
+    def letter_counts(self, selected: Bits) -> dict[str, int]:
+        """How many of the selected companies' names start with each letter (``LETTER_CODES``)."""
+        codes = self.letters[flags_of(selected)[: len(self.letters)]]
+        totals = np.bincount(codes, minlength=len(LETTER_CODES) + 1)
+        return {letter: int(totals[code]) for letter, code in LETTER_CODES.items()}
+
     def counts(self, param: str, within: Bits) -> dict[str, int]:
         data = self.facets[param]
         totals = np.bitwise_count(data.bits & within).sum(axis=1)

@@ -165,14 +165,22 @@ def facet_options(param: str, options: Iterable[FacetOptionView]) -> SafeString:
 
 
 @register.simple_tag
-def letter_links(search: ParsedSearch) -> SafeString:
-    """The A to Z links of a search: the search as it is, starting with each letter."""
+def letter_links(search: ParsedSearch, counts: dict[str, int]) -> SafeString:
+    """The A to Z links of a search: the search as it is, starting with each letter.
+
+    A letter that would find nothing (``counts``, SearchResult.letter_counts) is no link, so it
+    is no tab stop and never leads to an empty page; it is marked unavailable, not left out, so
+    the row keeps its shape. The chosen letter stays a link even when it finds nothing.
+    """
     base = e(search.query_without_letter)
     join = "&amp;" if base else ""
     chosen = search.params.letter
     links = [f'<li><a href="?{base}"{"" if chosen else CURRENT}>All</a></li>']
     for letter, _label in search.letter_choices:
         text = DIGITS_LINK if letter == OTHER_LETTER else e(letter)
+        if letter != chosen and not counts.get(letter):
+            links.append(f'<li><a role="link" aria-disabled="true">{text}</a></li>')
+            continue
         current = CURRENT if letter == chosen else ""
         links.append(
             f'<li><a href="?{base}{join}letter={e(quote(letter))}"{current}>{text}</a></li>'
