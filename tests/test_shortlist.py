@@ -366,3 +366,21 @@ def test_shared_csv_names_companies_no_longer_listed(
     assert ["Note", "'=cmd"] in rows
     assert ["Companies", "1"] in rows
     assert 'filename="companies-shortlist-council-data-' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("status", ["pending", "draft", "archived"])
+def test_removing_an_unpublished_company_never_names_it(client: Client, status: str) -> None:
+    hidden = CompanyFactory(name="Secret Applicant Example Ltd", status=status)
+    response = client.post(f"/shortlist/remove/{hidden.slug}/", follow=True)
+    assert response.status_code == 404
+    assert "Secret Applicant" not in response.content.decode()
+
+
+def test_a_listed_company_that_left_the_directory_can_still_be_removed(
+    client: Client, companies: list[Company]
+) -> None:
+    add(client, companies[0])
+    company_set_status(company=companies[0], status=Company.Status.ARCHIVED)
+    response = client.post(f"/shortlist/remove/{companies[0].slug}/")
+    assert response.status_code == 302
+    assert companies[0].pk not in client.session.get("shortlist", [])

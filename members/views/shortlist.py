@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -74,7 +75,10 @@ def add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def remove(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    company = get_object_or_404(Company.objects.all(), slug=slug)
+    # Published ones, or one this buyer listed that has left the directory since: never a way to
+    # learn an unpublished company's name or which slugs exist.
+    listed = Q(status=Company.Status.PUBLISHED) | Q(pk__in=shortlist_ids(request.session))
+    company = get_object_or_404(Company.objects.filter(listed), slug=slug)
     shortlist_remove(request.session, company)
     messages.success(request, f"{company.name} is off your shortlist.")
     return _toggle_response(request, company)
