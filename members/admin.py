@@ -682,8 +682,8 @@ class SearchSynonymAdmin(OneChangePerRequest, admin.ModelAdmin):
 class SharedShortlistAdmin(admin.ModelAdmin):
     """Buyers' shared shortlists are evidence: staff may look, nobody edits them."""
 
-    list_display = ["key", "created_at", "company_count"]
-    readonly_fields = ["key", "company_ids", "created_at"]
+    list_display = ["key", "title", "created_at", "company_count"]
+    readonly_fields = ["key", "title", "note", "company_ids", "snapshot", "created_at"]
     date_hierarchy = "created_at"
 
     @admin.display(description="companies")
