@@ -221,6 +221,7 @@ class CertificationForm(ModelForm):
             "slug",
             "description",
             "valid_for_months",
+            "register_url",
             "satisfies",
             "position",
             "is_active",
