@@ -86,3 +86,17 @@ def page(browser: Browser, live_server: object) -> Iterator[Page]:
     page.on("console", remember)
     yield page
     context.close()
+
+
+@pytest.fixture
+def no_js_page(browser: Browser, live_server: object) -> Iterator[Page]:
+    """A browser with JavaScript switched off: every page must work without it."""
+    context = browser.new_context(
+        base_url=str(live_server),
+        viewport={"width": 1280, "height": 900},
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

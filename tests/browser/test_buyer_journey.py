@@ -8,13 +8,12 @@ on the shortlist pages, and the JavaScript journey breaks no Content-Security-Po
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from members.models import Company
 from tests.factories import ClusterFactory, CompanyFactory, RegionFactory
@@ -82,19 +81,6 @@ def csp_violations(page: Page) -> list[str]:
         " window.reportViolation(e.violatedDirective + ' ' + e.blockedURI));"
     )
     return violations
-
-
-@pytest.fixture
-def no_js_page(browser: Browser, live_server: object) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=str(live_server),
-        viewport={"width": 1280, "height": 900},
-        java_script_enabled=False,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_search_updates_in_place_with_javascript_and_back_restores_it(

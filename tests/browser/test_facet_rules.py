@@ -8,30 +8,16 @@ certifications, is told which one to drop, and drops it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from members.models import Company
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("directory")]
 
 DROP_LAPSED = "Remove Certification: Lapsed Standard 9999 \u2013 1 company"
-
-
-@pytest.fixture
-def no_js_page(browser: Browser, live_server: object) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=str(live_server),
-        viewport={"width": 1280, "height": 900},
-        java_script_enabled=False,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def _count(page: Page) -> Locator:

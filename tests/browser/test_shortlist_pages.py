@@ -4,13 +4,12 @@ confirmation page), no sideways scroll on a phone, zero axe violations and valid
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from members.models import Company, SharedShortlist
 from members.services import company_save, company_set_status
@@ -65,19 +64,6 @@ def _assert_no_axe_violations(page: Page) -> None:
 def _assert_no_sideways_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways: {width}px wide"
-
-
-@pytest.fixture
-def no_js_page(browser: Browser, live_server: object) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=str(live_server),
-        viewport={"width": 1280, "height": 900},
-        java_script_enabled=False,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_clear_and_undo_in_place_with_javascript(page: Page) -> None:
