@@ -17,6 +17,7 @@ from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
 from members.models import Company, User
+from tests.browser.keys import tab_until
 from tests.browser.test_member_journey import browser_signed_in, no_axe_violations
 from tests.factories import CapabilityFactory, ClusterFactory, CompanyFactory, UserFactory
 from tests.mfa import add_authenticator_app
@@ -60,15 +61,8 @@ def application(db: None) -> Company:
 
 
 def tab_to(page: Page, is_it: str, *, backwards: bool = False) -> None:
-    """Press Tab (or Shift+Tab) until the focused element passes the JavaScript test ``is_it``
-    (a function of the element), and check that the focus can be seen."""
-    for _ in range(120):
-        page.keyboard.press("Shift+Tab" if backwards else "Tab")
-        if page.evaluate(f"() => ({is_it})(document.activeElement)"):
-            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
-            assert outline != "none", f"no visible focus on {is_it}"
-            return
-    raise AssertionError(f"nothing matching {is_it} took focus")
+    """Tab to the element that passes ``is_it``; its focus must be visible."""
+    tab_until(page, is_it, backwards=backwards, visible_focus=True)
 
 
 def link_named(text: str) -> str:

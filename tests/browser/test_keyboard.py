@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from members.models import Company
+from tests.browser.keys import focused_is, tab_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("directory")]
 
@@ -25,25 +26,9 @@ APPLY_BUTTON = (
 KESTREL_LINK = "el => el.matches('main a') && el.innerText.includes('Kestrel Cyber Example Ltd')"
 
 
-def _active(page: Page, predicate: str) -> bool:
-    return page.evaluate(f"({predicate})(document.activeElement)")
-
-
 def _tab_to(page: Page, predicate: str, *, open_summaries_containing: str = "") -> None:
     """Press Tab until the focused element matches, opening a closed disclosure on the way."""
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        if _active(page, predicate):
-            return
-        if open_summaries_containing and page.evaluate(
-            "sel => { const el = document.activeElement;"
-            " return el.matches('summary') && !el.parentElement.open"
-            " && !!el.parentElement.querySelector(sel); }",
-            open_summaries_containing,
-        ):
-            page.keyboard.press("Enter")
-    focused = page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
-    raise AssertionError(f"Tab never reached {predicate!r}; ended on {focused}")
+    tab_until(page, predicate, limit=MAX_TABS, open_summaries_containing=open_summaries_containing)
 
 
 @pytest.mark.parametrize("path", ["/", "/companies/", "/companies/heather-data/", "/nope/"])
@@ -63,7 +48,7 @@ def test_company_search_works_with_the_keyboard_alone(page: Page) -> None:
     page.keyboard.type("council")
     _tab_to(page, CYBER_CHECKBOX, open_summaries_containing="input[value=cyber-security]")
     page.keyboard.press("Space")
-    assert _active(page, "el => el.checked")
+    assert focused_is(page, "el => el.checked")
     _tab_to(page, APPLY_BUTTON)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"cluster=cyber-security"))

@@ -24,6 +24,7 @@ from pytest_django import Settings
 from members import services
 from members.logos import prepare_logo
 from members.models import Company, CompanyMembership, User
+from tests.browser.keys import tab_until
 from tests.factories import CapabilityFactory, ClusterFactory, CompanyFactory, UserFactory
 from tests.mfa import pass_second_step
 
@@ -267,21 +268,16 @@ def test_a_member_keeps_a_certificate_with_the_keyboard_alone(
     page.goto("/members/osprey-secure/certifications/")
 
     def tab_to(label: str) -> None:
-        for _ in range(80):
-            page.keyboard.press("Tab")
-            focused = page.evaluate(
-                "() => { const el = document.activeElement;"
-                " return el.labels && el.labels.length ? el.labels[0].innerText"
-                " : (el.innerText || ''); }"
-            )
-            if focused.strip().splitlines()[:1] == [label]:
-                # What has focus shows it: the outline the style sheet draws.
-                outline = page.evaluate(
-                    "() => getComputedStyle(document.activeElement).outlineStyle"
-                )
-                assert outline != "none", f"no visible focus on {label}"
-                return
-        raise AssertionError(f"{label} never took focus")
+        """Tab to the control whose label (or text) starts with ``label``; focus visible."""
+        tab_until(
+            page,
+            "el => { const text = el.labels && el.labels.length ? el.labels[0].innerText"
+            " : (el.innerText || ''); return text.trim().split('\\n')[0] === "
+            + repr(label)
+            + "; }",
+            limit=80,
+            visible_focus=True,
+        )
 
     tab_to("Certification")
     page.keyboard.press("ArrowDown")  # the first certificate in the list

@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from members.models import Company
+from tests.browser.keys import tab_until
 from tests.factories import CapabilityFactory, ClusterFactory, CompanyFactory, RegionFactory
 
 pytestmark = pytest.mark.browser
@@ -264,11 +265,7 @@ def test_no_public_page_scrolls_sideways_at_320_px(
 
 
 def _tabs_to(page: Page, predicate: str, limit: int = 80) -> int:
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"({predicate})(document.activeElement)"):
-            return presses
-    raise AssertionError(f"Tab never reached {predicate!r}")
+    return tab_until(page, predicate, limit=limit)
 
 
 FIRST_RESULT = "el => el === document.querySelector('#results-body .company-card h3 a')"
