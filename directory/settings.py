@@ -8,6 +8,7 @@ Defaults are the safe production ones; ``make run`` turns ``DEBUG`` on.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,17 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
+
+
+def env_rates(name: str, default: str) -> str:
+    """Rate limits as django-ratelimit reads them, comma-separated: "10/m,100/h"."""
+    value = os.environ.get(name) or default
+    if not all(RATE.fullmatch(rate.strip()) for rate in value.split(",")):
+        raise ImproperlyConfigured(f"{name} must be rates such as 10/m,100/h, not {value!r}")
+    return ",".join(rate.strip() for rate in value.split(","))
+
+
+RATE = re.compile(r"[1-9]\d*/\d*[smhd]")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -462,6 +474,21 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Rate limits per client address (directory/limits.py), counted in the shared cache above:
+# comma-separated django-ratelimit rates, each a fixed window ("10/m,100/h": ten a minute and a
+# hundred an hour). An office behind one address shares them, hence the generous hourly counts.
+RATE_LIMITS = {
+    "export": env_rates("EXPORT_RATE_LIMIT", "10/m,100/h"),
+    "share": env_rates("SHARE_RATE_LIMIT", "10/m,60/h"),
+    "apply": env_rates("APPLY_RATE_LIMIT", "5/h"),
+}
+# Search exports streaming at once on one app host (directory/limits.py): each costs seconds of
+# CPU at 100,000 companies. Another waits up to EXPORT_QUEUE_SECONDS for a slot, then gets a 503.
+EXPORT_CONCURRENCY = env_int("EXPORT_CONCURRENCY", max(1, (os.process_cpu_count() or 2) // 2))
+EXPORT_QUEUE_SECONDS = env_int("EXPORT_QUEUE_SECONDS", 10)
+# A limit counted in a cache that does not answer lets the request through (and logs it).
+RATELIMIT_FAIL_OPEN = True
 
 # Search (members/search/): each process remembers text matches up to this many bytes, and
 # rebuilds its facet index in a background thread when it must (the tests turn that off: their

@@ -682,8 +682,16 @@ class SearchSynonymAdmin(OneChangePerRequest, admin.ModelAdmin):
 class SharedShortlistAdmin(admin.ModelAdmin):
     """Buyers' shared shortlists are evidence: staff may look, nobody edits them."""
 
-    list_display = ["key", "title", "created_at", "company_count"]
-    readonly_fields = ["key", "title", "note", "company_ids", "snapshot", "created_at"]
+    list_display = ["key", "title", "created_at", "last_visited_at", "company_count"]
+    readonly_fields = [
+        "key",
+        "title",
+        "note",
+        "company_ids",
+        "snapshot",
+        "created_at",
+        "last_visited_at",
+    ]
     date_hierarchy = "created_at"
 
     @admin.display(description="companies")

@@ -679,11 +679,27 @@ class SearchChange(models.Model):
         return f"search change {self.version}"
 
 
+class SharedShortlistQuerySet(models.QuerySet):
+    def expired(self, now: datetime.datetime | None = None) -> SharedShortlistQuerySet:
+        """Lists nobody has opened for ``SharedShortlist.KEPT_UNVISITED``: removed by
+        ``manage.py clear_expired``, and answered 410 Gone until then."""
+        return self.filter(
+            last_visited_at__lt=(now or timezone.now()) - SharedShortlist.KEPT_UNVISITED
+        )
+
+
 class SharedShortlist(models.Model):
-    """A buyer's shortlist frozen under a permanent link, as evidence of market research."""
+    """A buyer's shortlist frozen under a permanent link, as evidence of market research.
+
+    Kept while somebody opens it (the page or its CSV) at least once a year; sharing the same list
+    again counts as opening it.
+    """
 
     TITLE_MAX_LENGTH = 120
     NOTE_MAX_LENGTH = 1000
+    KEPT_UNVISITED = datetime.timedelta(days=365)
+    # A visit is written at most this often per list: reading a list stays a read.
+    VISIT_RESOLUTION = datetime.timedelta(days=1)
 
     key = models.CharField(max_length=32, unique=True)
     company_ids = models.JSONField(default=list)
@@ -695,6 +711,9 @@ class SharedShortlist(models.Model):
     # The same companies, title and note give the same list (and key); blank on older lists.
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    last_visited_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+
+    objects = SharedShortlistQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -711,3 +730,17 @@ class SharedShortlist(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("shortlist:shared", kwargs={"key": self.key})
+
+    @property
+    def expires_on(self) -> datetime.date:
+        return timezone.localdate(self.last_visited_at + self.KEPT_UNVISITED)
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.last_visited_at < (now or timezone.now()) - self.KEPT_UNVISITED
+
+    def visit(self, now: datetime.datetime | None = None) -> None:
+        """Somebody opened the list: it is kept for another year from now."""
+        now = now or timezone.now()
+        if now - self.last_visited_at >= self.VISIT_RESOLUTION:
+            SharedShortlist.objects.filter(pk=self.pk).update(last_visited_at=now)
+            self.last_visited_at = now

@@ -258,7 +258,8 @@ def shortlist_share(
     """The permanent link of the listed ones among these companies, and whether it is new.
 
     Sharing the same companies with the same title and note again gives the link made before,
-    with the facts it recorded then. Raises EmptyShortlist when none of them is listed.
+    with the facts it recorded then (unless it expired unvisited). Raises EmptyShortlist when
+    none of them is listed.
     """
     title, note = " ".join(title.split()), note.strip()
     profiles = _profiles(company_ids)
@@ -267,10 +268,13 @@ def shortlist_share(
         raise EmptyShortlist("Add companies to your shortlist before sharing it.")
     fingerprint = _fingerprint(ids, title, note)
     existing = SharedShortlist.objects.filter(fingerprint=fingerprint).first()
-    if existing is not None:
+    if existing is not None and not existing.is_expired():
+        existing.visit()
         return existing, False
     try:
         with transaction.atomic():
+            if existing is not None:  # expired: its link stays gone, this list gets a new one
+                existing.delete()
             shared = SharedShortlist.objects.create(
                 key=secrets.token_urlsafe(12),
                 company_ids=ids,

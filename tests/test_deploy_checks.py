@@ -148,6 +148,9 @@ def test_settings_refuse_to_load_without_secret_key_when_debug_is_off(tmp_path: 
         ("SECURE_HSTS_SECONDS", "a-year", "SECURE_HSTS_SECONDS must be an integer"),
         ("STAFF_REQUIRE_MFA", "perhaps", "STAFF_REQUIRE_MFA must be a boolean"),
         ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT must be an integer"),
+        ("EXPORT_RATE_LIMIT", "ten a minute", "EXPORT_RATE_LIMIT must be rates such as"),
+        ("SHARE_RATE_LIMIT", "10/m,0/h", "SHARE_RATE_LIMIT must be rates such as"),
+        ("EXPORT_CONCURRENCY", "two", "EXPORT_CONCURRENCY must be an integer"),
     ],
 )
 def test_settings_refuse_a_malformed_value(
@@ -159,6 +162,14 @@ def test_settings_refuse_a_malformed_value(
 
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {message}" in result.stderr
+
+
+def test_rate_limits_read_from_the_environment_keep_their_defaults_otherwise(
+    tmp_path: Path,
+) -> None:
+    env = production_env(tmp_path, SHARE_RATE_LIMIT=" 3/m , 20/h")
+    limits = _settings_value(env, "settings.RATE_LIMITS")
+    assert limits == str({"export": "10/m,100/h", "share": "3/m,20/h", "apply": "5/h"})
 
 
 def test_gunicorn_config_reads_port_and_workers(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -126,7 +126,9 @@ def test_a_flood_from_one_address_is_refused(
         assert client.post(reverse("area:apply"), data).status_code == 302
     refused = client.post(reverse("area:apply"), application(*transport, name="Sixth"))
     assert refused.status_code == 429
-    assert "try again in an hour" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 3600  # the hour's window
+    assert "Too many applications from your connection" in refused.content.decode()
+    assert "Try again in " in refused.content.decode()
     assert Company.objects.count() == 5
     # Another address is not held back by the first one's flood.
     other = Client(REMOTE_ADDR="192.0.2.77")

@@ -7,6 +7,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from directory.limits import export_slot, rate_limited
 from members.search.engine import run_search
 from members.search.export import criteria_in_words, csv_response, results_url
 from members.search.forms import parse_search
@@ -14,6 +15,8 @@ from members.search.index import current_snapshot
 
 
 @require_safe
+@rate_limited("export")
+@export_slot
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     search = parse_search(request.GET, current_snapshot())
     result = run_search(search.params, search.snapshot)

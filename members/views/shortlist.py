@@ -7,7 +7,13 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -15,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from directory.http import HtmxHttpRequest
+from directory.limits import rate_limited, too_many, wait_seconds
 from members.forms import ShareShortlistForm
 from members.models import Company, SharedShortlist
 from members.search.export import csv_response
@@ -134,6 +141,7 @@ def detail(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("share")
 def share(request: HttpRequest) -> HttpResponse:
     form = ShareShortlistForm(request.POST)
     if not form.is_valid():
@@ -154,9 +162,18 @@ def share(request: HttpRequest) -> HttpResponse:
     return redirect(shared)
 
 
+def _expired(request: HttpRequest, saved: SharedShortlist) -> HttpResponse:
+    """410 Gone: the list was not opened for a year; what it held is no longer shown."""
+    context = {"last_visited": saved.last_visited_at, "kept_days": saved.KEPT_UNVISITED.days}
+    return render(request, "members/shortlist_expired.html", context, status=410)
+
+
 @require_safe
 def shared(request: HttpRequest, key: str) -> HttpResponse:
     saved = get_object_or_404(SharedShortlist, key=key)
+    if saved.is_expired():
+        return _expired(request, saved)
+    saved.visit()
     entries, unknown = shortlist_entries(saved.company_ids, saved.snapshot)
     context = {"entries": entries, "unknown_count": unknown, "shared": saved}
     return render(request, "members/shortlist.html", context)
@@ -192,11 +209,14 @@ def _iso(when: datetime.datetime) -> str:
 
 
 @require_safe
-def export(request: HttpRequest) -> StreamingHttpResponse:
+@rate_limited("export")
+def export(request: HttpRequest) -> HttpResponseBase:
     """The session's list, under its permanent link (made now if need be), so that the file
-    points to an address anyone can open."""
+    points to an address anyone can open. Making that link counts as sharing."""
     shared = remembered_shared(request.session)
     if shared is None and shortlist_ids(request.session):
+        if wait := wait_seconds(request, "share"):
+            return too_many(request, action="share", wait=wait)
         try:
             shared, _ = shortlist_share(company_ids=shortlist_ids(request.session))
         except EmptyShortlist:
@@ -207,5 +227,10 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_safe
-def shared_export(request: HttpRequest, key: str) -> StreamingHttpResponse:
-    return _csv(request, get_object_or_404(SharedShortlist, key=key))
+@rate_limited("export")
+def shared_export(request: HttpRequest, key: str) -> HttpResponseBase:
+    saved = get_object_or_404(SharedShortlist, key=key)
+    if saved.is_expired():
+        return _expired(request, saved)
+    saved.visit()
+    return _csv(request, saved)
