@@ -1,4 +1,5 @@
-"""Sign-in limits hold across app processes and hosts: they are counted in Redis (REDIS_URL).
+"""Sign-in limits, the site's own rate limits and export slots hold across app processes and
+hosts: they are counted in Redis (REDIS_URL).
 
 Each "process" below is the cache as a new app process builds it from the same settings: its own
 RedisCache instance with its own connections to the same server. Failures counted through one
@@ -22,6 +23,7 @@ from django.core.cache import caches
 from django.test import Client
 from pytest_django import Settings
 
+from directory.limits import ExportSlot
 from members.models import User
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -127,3 +129,38 @@ def test_each_process_counts_alone_in_its_own_memory(settings: Settings, member:
     client = _sign_in(member.email)
 
     assert client.session["_auth_user_id"] == str(member.pk)
+
+
+# The site's own limits (directory/limits.py) and export slots are counted in the same cache.
+
+
+def test_exports_counted_in_one_process_limit_the_address_in_another(
+    settings: Settings, key_prefix: str
+) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "export": "2/m"}
+    _start_process(settings, _redis_setting(key_prefix))
+    buyer = Client(REMOTE_ADDR="203.0.113.50")
+    for _ in range(2):
+        response = buyer.get("/companies/export.csv")
+        assert response.status_code == 200
+        b"".join(response.streaming_content)  # read to the end, as a browser does
+
+    _start_process(settings, _redis_setting(key_prefix))
+    refused = Client(REMOTE_ADDR="203.0.113.50").get("/companies/export.csv")
+
+    assert refused.status_code == 429
+    assert Client(REMOTE_ADDR="203.0.113.51").get("/companies/export.csv").status_code == 200
+
+
+def test_an_export_slot_taken_in_one_process_is_taken_for_another(
+    settings: Settings, key_prefix: str
+) -> None:
+    settings.EXPORT_CONCURRENCY = 1
+    _start_process(settings, _redis_setting(key_prefix))
+    held = ExportSlot()
+    assert held.acquire(wait=0)
+
+    _start_process(settings, _redis_setting(key_prefix))
+    assert not ExportSlot().acquire(wait=0)
+    held.release()
+    assert ExportSlot().acquire(wait=0)
