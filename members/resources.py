@@ -71,7 +71,7 @@ from clusters.models import Capability, Cluster, Region, Sector
 from members import services
 from members.models import Company, CompanyCertification, CompanyFramework, field_label
 from members.search.documents import search_batch
-from members.search.export import FORMULA_TRIGGERS
+from members.search.export import FORMULA_START
 
 COLUMNS = (
     "name",
@@ -105,7 +105,9 @@ LIST_COLUMNS = LINK_COLUMNS + PART_COLUMNS
 # Where a company loaded for a file keeps what the database holds of each list column.
 STORED = "stored_{}"
 
-FORMULA = re.compile("^'*[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+# A formula start (after any blanks), after any apostrophes: so that escaping a cell that begins
+# with an apostrophe still round-trips.
+FORMULA = re.compile(f"'*(?:{FORMULA_START})")
 ITEM_SEPARATOR = re.compile(r"[;\n]")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 

@@ -492,6 +492,21 @@ def test_export_escapes_what_a_spreadsheet_would_run(
     assert {cell.data_type for cell in sheet[2]} == {"s"}  # text, never a formula
 
 
+def test_export_escapes_a_formula_after_leading_blanks(
+    staff_client: Client, exported_company: Company
+) -> None:
+    # A spreadsheet that trims spaces (or no-break spaces, or tabs) before a cell runs these.
+    exported_company.contact_name = " =10*10"
+    exported_company.description = "\u00a0\t-2+3 people"
+    exported_company.save()
+    [row] = _csv_rows(_export(staff_client, CSV_FORMAT))
+    [cells] = _xlsx_rows(_export(staff_client, XLSX_FORMAT))
+
+    for exported in (row, cells):
+        assert exported["contact_name"] == "' =10*10"
+        assert exported["description"] == "'\u00a0\t-2+3 people"
+
+
 @pytest.mark.parametrize("file_format", [CSV_FORMAT, XLSX_FORMAT], ids=["csv", "xlsx"])
 def test_an_exported_file_imports_back_without_a_change(
     staff_client: Client, exported_company: Company, file_format: str

@@ -31,11 +31,12 @@ CHUNK_SIZE = 2000
 # carriage return: prefix it with an apostrophe, which shows it as text.
 FORMULA_STARTS = ("=", "+", "-", "@")
 CONTROL_STARTS = ("\t", "\r")
-FORMULA_TRIGGERS = FORMULA_STARTS + CONTROL_STARTS  # members.resources escapes these at the start
 BLANKS = "\\s\u200b\u200c\u200d\u2060\ufeff"  # \s: every Unicode space, no-break ones too
-FORMULA = re.compile(
+# The start of such a cell (members.resources uses it too, for the staff import and export).
+FORMULA_START = (
     f"[{re.escape(''.join(CONTROL_STARTS))}]|[{BLANKS}]*[{re.escape(''.join(FORMULA_STARTS))}]"
 )
+FORMULA = re.compile(FORMULA_START)
 BOM = "\ufeff"
 OWN_COLUMNS = (
     "pk",
