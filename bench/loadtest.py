@@ -12,6 +12,11 @@
 3. **Load.** locust, headless, for ``--run-time``, with bench/locustfile.py's buyers; then p95 and
    failures per request type, and the rate reached.
 
+``--fault export-storm`` has six clients, each from an address of its own, download the whole
+directory as CSV over and over for ``--outage`` seconds in the middle of the run, while a probe
+searches twice a second; it reports the search times before and during the storm, and how the
+downloads were answered (200, or 503 while every export slot of the host was taken).
+
 ``--fault postgres-stop`` stops the PostgreSQL cluster that DATABASE_URL points at
 (``pg_ctlcluster --skip-systemctl-redirect VERSION NAME stop``) for ``--outage`` seconds in the
 middle of the run, while a probe asks for /healthz and the home page twice a second, and reports
@@ -34,6 +39,7 @@ import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -116,13 +122,14 @@ class Probe:
 
     port: int
     started: float  # time.monotonic() that the times count from
+    paths: tuple[str, ...] = ("/healthz", "/")
     seen: list[tuple[float, str, int | str, float, bool]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
         started = self.started
         while not self.stop.wait(0.5):
-            for path in ("/healthz", "/"):
+            for path in self.paths:
                 at = time.monotonic() - started
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 try:
@@ -153,6 +160,87 @@ def stop_postgres(
     log.append(("starting", time.monotonic() - started))
     subprocess.run([*command, "start"], check=True)  # noqa: S603
     log.append(("started", time.monotonic() - started))
+
+
+STORM_CLIENTS = 6
+STORM_SEARCH = "/companies/?q=security"
+
+
+@dataclass
+class Storm:
+    """STORM_CLIENTS clients downloading every company as CSV, again and again."""
+
+    port: int
+    started: float
+    duration: float
+    delay: float
+    answers: list[tuple[int, float, float]] = field(default_factory=list)  # status, at, seconds
+    window: list[float] = field(default_factory=list)  # start, end
+
+    def client(self, number: int, until: float) -> None:
+        while time.monotonic() < until:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            begun = time.monotonic()
+            try:
+                connection.request(
+                    "GET",
+                    "/companies/export.csv",
+                    headers={"Host": "localhost", "X-Forwarded-For": f"192.0.2.{number + 1}"},
+                )
+                response = connection.getresponse()
+                response.read()
+                self.answers.append(
+                    (response.status, begun - self.started, time.monotonic() - begun)
+                )
+                if response.status != 200:
+                    time.sleep(1)  # a person would not retry at once
+            except OSError:
+                self.answers.append((0, begun - self.started, time.monotonic() - begun))
+            finally:
+                connection.close()
+
+    def run(self) -> None:
+        time.sleep(self.delay)
+        begun = time.monotonic()
+        until = begun + self.duration
+        threads = [
+            threading.Thread(target=self.client, args=(n, until), daemon=True)
+            for n in range(STORM_CLIENTS)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.window = [begun - self.started, time.monotonic() - self.started]
+
+
+def report_storm(probe: Probe, storm: Storm) -> None:
+    begun, ended = storm.window
+    searches = [entry for entry in probe.seen if entry[1] == STORM_SEARCH]
+    before = sorted(entry[3] for entry in searches if entry[0] < begun)
+    during = sorted(entry[3] for entry in searches if begun <= entry[0] < ended)
+
+    def summary(times: list[float]) -> str:
+        if not times:
+            return "no searches"
+        p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+        return (
+            f"{len(times)} searches, median {1000 * times[len(times) // 2]:.0f} ms, "
+            f"p95 {1000 * p95:.0f} ms, slowest {1000 * times[-1]:.0f} ms"
+        )
+
+    statuses: dict[int, int] = {}
+    for status, _at, _took in storm.answers:
+        statuses[status] = statuses.get(status, 0) + 1
+    served = sorted(took for status, _at, took in storm.answers if status == 200)
+    print(f"\nExport storm: {STORM_CLIENTS} clients from {begun:.1f} s to {ended:.1f} s")
+    print(f"  {STORM_SEARCH} before: {summary(before)}")
+    print(f"  {STORM_SEARCH} during: {summary(during)}")
+    print(
+        "  downloads answered: "
+        + ", ".join(f"{count} x {status}" for status, count in sorted(statuses.items()))
+        + (f"; a whole download took {served[0]:.1f}-{served[-1]:.1f} s" if served else "")
+    )
 
 
 def run_locust(port: int, args: argparse.Namespace, folder: Path) -> Path:
@@ -228,8 +316,15 @@ def main() -> None:
     parser.add_argument("--run-time", default="60s")
     parser.add_argument("--workers", default="", help="WEB_CONCURRENCY (default: the image's)")
     parser.add_argument("--keep-data", action="store_true")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for gunicorn, e.g. EXPORT_CONCURRENCY=100 (repeatable)",
+    )
     parser.add_argument("--proxy", action="store_true", help="through deploy/Caddyfile")
-    parser.add_argument("--fault", choices=["postgres-stop"])
+    parser.add_argument("--fault", choices=["postgres-stop", "export-storm"])
     parser.add_argument("--fault-cluster", default="15 faults", help='"VERSION NAME"')
     parser.add_argument("--outage", type=float, default=30)
     parser.add_argument("--fault-after", type=float, default=15)
@@ -239,9 +334,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name, ExitStack() as stack:
         folder = Path(name)
         sample(folder / "sample.json")
-        variables = {"DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL}
+        # Clients' addresses come from X-Forwarded-For, as behind the proxy (locustfile.py).
+        variables = {
+            "DATABASE_URL": DATABASE_URL,
+            "REDIS_URL": REDIS_URL,
+            "TRUSTED_PROXY_COUNT": "1",
+        }
         if args.workers:
             variables["WEB_CONCURRENCY"] = args.workers
+        variables.update(item.split("=", 1) for item in args.set)
         port = stack.enter_context(running_gunicorn(folder, **variables))
         if args.proxy:
             port = stack.enter_context(
@@ -254,12 +355,17 @@ def main() -> None:
             )
         timed_get(port, "/", timeout=30)  # the first page builds what a worker caches
         started = time.monotonic()
-        probe = Probe(port, started)
+        storming = args.fault == "export-storm"
+        probe = Probe(port, started, ("/healthz", STORM_SEARCH) if storming else ("/healthz", "/"))
         fault_log: list[tuple[str, float]] = []
+        storm = Storm(port, started, args.outage, args.fault_after)
         probe_thread = threading.Thread(target=probe.run, daemon=True)
         fault = threading.Thread(
-            target=stop_postgres,
-            args=(args.fault_cluster, args.outage, args.fault_after, started, fault_log),
+            target=storm.run
+            if storming
+            else partial(
+                stop_postgres, args.fault_cluster, args.outage, args.fault_after, started, fault_log
+            ),
             daemon=True,
         )
         if args.fault:
@@ -268,10 +374,13 @@ def main() -> None:
         report(run_locust(port, args, folder), args)
         if args.fault:
             fault.join()
-            time.sleep(5)  # a few more answers after the restart
+            time.sleep(5)  # a few more answers after the fault
             probe.stop.set()
             probe_thread.join()
-            report_outage(probe, fault_log)
+            if storming:
+                report_storm(probe, storm)
+            else:
+                report_outage(probe, fault_log)
 
 
 if __name__ == "__main__":
