@@ -14,8 +14,8 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from members.models import User
+from tests.browser.keys import focused_is, tab_until
 from tests.browser.test_html_validity import _validator
-from tests.browser.test_keyboard import _active, _tab_to
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.mfa import add_authenticator_app, totp_code
 
@@ -40,7 +40,7 @@ def _checked(page: Page) -> None:
 
 
 def _type_into(page: Page, name: str, text: str) -> None:
-    _tab_to(page, FIELD.format(name))
+    tab_until(page, FIELD.format(name))
     page.keyboard.type(text)
 
 
@@ -84,14 +84,14 @@ def _sign_in_by_keyboard(page: Page, email: str, password: str, *, next_path: st
     page.goto(f"/accounts/login/?next={next_path}")
     _type_into(page, "login", email)
     page.keyboard.press("Tab")
-    assert _active(page, FIELD.format("password"))
+    assert focused_is(page, FIELD.format("password"))
     page.keyboard.type(password)
     _submit_with_enter(page)
 
 
 def test_member_signs_in_with_the_keyboard_alone(page: Page, member: User) -> None:
     page.goto("/accounts/login/?next=/about/")
-    _tab_to(page, FIELD.format("login"))
+    tab_until(page, FIELD.format("login"))
     assert _focus_is_visible(page)
 
     _sign_in_by_keyboard(page, member.email, TEST_PASSWORD, next_path="/about/")
@@ -113,7 +113,7 @@ def test_wrong_password_error_takes_focus_and_is_accessible(page: Page, member: 
 
 def test_password_reset_with_the_keyboard_alone(page: Page, member: User) -> None:
     page.goto("/accounts/login/")
-    _tab_to(page, "el => el.matches('a') && /forgotten your password/i.test(el.innerText)")
+    tab_until(page, "el => el.matches('a') && /forgotten your password/i.test(el.innerText)")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/accounts/password/reset/$"))
     _checked(page)
@@ -137,7 +137,7 @@ def test_password_reset_with_the_keyboard_alone(page: Page, member: User) -> Non
 
 def test_sign_in_by_emailed_code_with_the_keyboard_alone(page: Page, member: User) -> None:
     page.goto("/accounts/login/?next=/about/")
-    _tab_to(page, "el => el.matches('a') && /email me a sign-in code/i.test(el.innerText)")
+    tab_until(page, "el => el.matches('a') && /email me a sign-in code/i.test(el.innerText)")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/accounts/login/code/"))
     _type_into(page, "email", member.email)
@@ -189,7 +189,7 @@ def test_staff_set_up_an_authenticator_app_by_keyboard(page: Page) -> None:
     page.wait_for_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
     _checked(page)
     expect(page.locator(".recovery-codes li")).to_have_count(10)
-    _tab_to(page, "el => el.matches('a') && /continue to the curation admin/i.test(el.innerText)")
+    tab_until(page, "el => el.matches('a') && /continue to the curation admin/i.test(el.innerText)")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/accounts/2fa/reauthenticate/"))
     _checked(page)
