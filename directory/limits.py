@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+import math
 import secrets
 import socket
 import time
@@ -105,11 +106,12 @@ def rate_limited[**P](
 # A slot is held at most this long, so a process killed mid-export gives its slot back.
 SLOT_SECONDS = 300
 SLOT_POLL_SECONDS = 0.2
+SLOT_POLL_SECONDS_MAX = 5  # a waiting place outlives its wait by this much, then frees itself
 BUSY_RETRY_SECONDS = 30
 
 
 class ExportSlot:
-    """One of this host's ``EXPORT_CONCURRENCY`` export slots, or none (``held`` is False).
+    """One of this host's ``EXPORT_CONCURRENCY`` export slots.
 
     Released by ``release()``, which the streamed response calls when it is closed: after the
     last row, or when the client goes away.
@@ -119,36 +121,50 @@ class ExportSlot:
         self.key = ""
         self.token = secrets.token_hex(8)
 
-    @property
-    def held(self) -> bool:
-        return bool(self.key)
-
     def acquire(self, wait: float) -> bool:
-        deadline = time.monotonic() + wait
-        keys = [f"export-slot:{socket.gethostname()}:{n}" for n in range(_slots())]
-        while True:
-            for key in keys:
-                try:
-                    taken = cache.add(key, self.token, timeout=SLOT_SECONDS)
-                except Exception:  # the cache is down: export without a slot
-                    logger.warning("Export slot not taken: the cache did not answer")
-                    return True
-                if taken:
-                    self.key = key
-                    return True
-            if time.monotonic() >= deadline:
+        """Take a free slot, or wait up to ``wait`` seconds for one. Only as many requests wait
+        as there are slots, each in a place of its own: a waiting request holds a server thread,
+        and threads held by a queue of exports would keep searches waiting instead. Any further
+        request is refused at once."""
+        host = socket.gethostname()
+        slots = [f"export-slot:{host}:{n}" for n in range(_slots())]
+        places = [f"export-queue:{host}:{n}" for n in range(_slots())]
+        try:
+            self.key = _take(slots, self.token, SLOT_SECONDS)
+            if self.key or wait <= 0:
+                return bool(self.key)
+            place = _take(places, self.token, math.ceil(wait) + SLOT_POLL_SECONDS_MAX)
+            if not place:
                 return False
-            time.sleep(SLOT_POLL_SECONDS)
+            try:
+                deadline = time.monotonic() + wait
+                while not self.key and time.monotonic() < deadline:
+                    time.sleep(SLOT_POLL_SECONDS)
+                    self.key = _take(slots, self.token, SLOT_SECONDS)
+            finally:
+                _give_back(place, self.token)
+            return bool(self.key)
+        except Exception:  # the cache is down: export without a slot
+            logger.warning("Export slot not taken: the cache did not answer")
+            return True
 
     def release(self) -> None:
-        if not self.key:
-            return
         key, self.key = self.key, ""
-        try:
-            if cache.get(key) == self.token:  # not a slot that timed out and passed on
-                cache.delete(key)
-        except Exception:
-            logger.warning("Export slot %s not released: the cache did not answer", key)
+        if key:
+            _give_back(key, self.token)
+
+
+def _take(keys: list[str], token: str, seconds: int) -> str:
+    """The first of these keys this token could claim (an atomic add), or ""."""
+    return next((key for key in keys if cache.add(key, token, timeout=seconds)), "")
+
+
+def _give_back(key: str, token: str) -> None:
+    try:
+        if cache.get(key) == token:  # not one that timed out and passed to somebody else
+            cache.delete(key)
+    except Exception:
+        logger.warning("Export slot %s not released: the cache did not answer", key)
 
 
 def _slots() -> int:

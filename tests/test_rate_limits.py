@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 
 import pytest
 from django.core.signals import request_finished
@@ -199,6 +200,27 @@ def test_a_waiting_export_gets_the_slot_when_the_one_before_finishes(
     finish_first.join()
     assert second.status_code == 200
     assert "Limited 0 Example" in body(second)
+
+
+def test_only_as_many_wait_as_there_are_slots_and_the_rest_are_refused_at_once(
+    one_slot: Settings,
+) -> None:
+    exporting = limits.ExportSlot()
+    assert exporting.acquire(wait=0)
+    waiting = limits.ExportSlot()
+    waited: list[bool] = []
+    waiter = threading.Thread(target=lambda: waited.append(waiting.acquire(wait=5)))
+    waiter.start()
+    time.sleep(0.3)  # the waiter has taken the one place in the queue
+
+    started = time.monotonic()
+    assert not limits.ExportSlot().acquire(wait=5)
+    assert time.monotonic() - started < 1  # refused at once: it held no server thread
+
+    exporting.release()
+    waiter.join()
+    assert waited == [True]
+    waiting.release()
 
 
 def test_a_slot_held_by_a_process_that_died_is_given_back_after_its_timeout(
