@@ -609,9 +609,14 @@ class SearchSynonym(models.Model):
 
 
 class SearchTerm(models.Model):
-    """A real word from the directory (names, capabilities), for "Did you mean" suggestions."""
+    """A real word from the directory, for "Did you mean" suggestions: a word of a published
+    company's name, summary or case-study titles (some ``SearchDocument.terms`` holds it), or a
+    ``reference`` word of the taxonomy and the synonyms. members.search.documents keeps it so."""
 
     term = models.CharField(max_length=80, unique=True)
+    reference = models.BooleanField(
+        default=False, help_text="A word of the taxonomy or the synonyms: kept without companies."
+    )
 
     class Meta:
         ordering = ["term"]
@@ -629,7 +634,9 @@ class SearchDocument(models.Model):
     B; description and case studies C), ``ranking`` the A and B parts, ``name_vector`` the name;
     relevance tiers are read from them (members.search.text). On PostgreSQL the long values are
     kept out of line (migration 0005), so the rows an index scan visits stay narrow.
-    members.search.documents keeps all of it current.
+    ``terms`` is the spelling vocabulary's words this company gives (``SearchTerm``): a word
+    leaves the vocabulary when no document holds it any more. members.search.documents keeps all
+    of it current.
     """
 
     company = models.OneToOneField(
@@ -639,6 +646,9 @@ class SearchDocument(models.Model):
     name_vector = SearchVectorField(null=True)
     ranking = SearchVectorField(null=True)
     document = SearchVectorField(null=True)
+    terms = models.TextField(
+        blank=True, default="", help_text="Its vocabulary words: lower case, one space apart."
+    )
 
     def __str__(self) -> str:
         return f"search document of company {self.company_id}"

@@ -124,7 +124,7 @@ def _logo_replaced_by(company: Company) -> str:
 
 def company_delete(*, company: Company) -> None:
     with transaction.atomic(), search_batch() as batch:
-        batch.add(company.pk)
+        batch.add_deleted(company.pk)
         logo, storage = company.logo.name, company.logo.storage
         company.delete()
         delete_after_commit(storage, logo)

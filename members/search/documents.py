@@ -4,7 +4,9 @@ Every write goes through members.services, which wraps each logical change in ``
 and says which companies it touched. When the outermost batch closes without an error:
 
 1. the search documents of those companies are rewritten (members.search.text), inside the
-   writer's transaction, so a document never disagrees with what was committed;
+   writer's transaction, so a document never disagrees with what was committed; so is the
+   spelling vocabulary, which holds the words of published documents (``SearchDocument.terms``)
+   and of the taxonomy and synonyms (reference words), and nothing else;
 2. after the commit, one ``SearchChange`` is recorded (members.search.index), and every process
    patches its facet index on its next request. A rolled-back write records nothing.
 
@@ -32,12 +34,13 @@ from clusters.models import Capability, Certification, Cluster, Framework, Regio
 from members.models import (
     CompanyCertification,
     CompanyFramework,
+    SearchDocument,
     SearchState,
     SearchSynonym,
     SearchTerm,
 )
 from members.search.index import record_change
-from members.search.text import add_terms, backend, words_of
+from members.search.text import WORDS_PER_STATEMENT, TextBackend, backend, words_of
 
 
 @dataclass
@@ -48,9 +51,19 @@ class SearchBatch:
     taxonomy: bool = False  # facet options or their names changed
     everything: bool = False  # rewrite every document and rebuild every index
     synonyms: bool = False  # remembered text matches used the old synonyms
+    leaving: set[str] = field(default_factory=set)  # words of documents deleted with companies
 
     def add(self, *company_ids: int | None) -> None:
         self.company_ids.update(pk for pk in company_ids if pk is not None)
+
+    def add_deleted(self, company_id: int) -> None:
+        """A company about to be deleted. Its document goes with it, before the batch writes,
+        so the words it gave the vocabulary are read now, for the batch to drop if unheld."""
+        self.add(company_id)
+        for terms in SearchDocument.objects.filter(company_id=company_id).values_list(
+            "terms", flat=True
+        ):
+            self.leaving.update(terms.split())
 
     def __bool__(self) -> bool:
         return bool(self.company_ids or self.taxonomy or self.everything or self.synonyms)
@@ -81,9 +94,9 @@ def write_documents(batch: SearchBatch) -> None:
     if batch.everything:
         text.write_documents(None)
     elif batch.company_ids:
-        text.write_documents(sorted(batch.company_ids))
+        text.write_documents(sorted(batch.company_ids), batch.leaving)
     if batch.everything or batch.taxonomy or batch.synonyms:
-        add_terms(words_of(reference_words()))
+        follow_reference_words(text)
 
 
 def _record(batch: SearchBatch) -> None:
@@ -97,6 +110,28 @@ def reference_words() -> Iterable[str]:
     for term, expansion in SearchSynonym.objects.values_list("term", "expansion"):
         yield term
         yield expansion
+
+
+def follow_reference_words(text: TextBackend) -> None:
+    """Flag the words of the taxonomy and the synonyms as reference words, and only those; a word
+    that stops being one (a renamed capability, a deleted synonym) leaves the vocabulary unless a
+    document holds it. Reads the flagged words rather than clearing every flag and setting them
+    again, so that an unchanged taxonomy costs one read and writes nothing."""
+    wanted = words_of(reference_words())
+    flagged = set(SearchTerm.objects.filter(reference=True).values_list("term", flat=True))
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=word, reference=True) for word in sorted(wanted - flagged)],
+        update_conflicts=True,
+        unique_fields=["term"],
+        update_fields=["reference"],
+        batch_size=2000,
+    )
+    dropped = sorted(flagged - wanted)
+    for start in range(0, len(dropped), WORDS_PER_STATEMENT):
+        SearchTerm.objects.filter(term__in=dropped[start : start + WORDS_PER_STATEMENT]).update(
+            reference=False
+        )
+    text.forget_unheld_terms(dropped)
 
 
 def follow_expiries(today: datetime.date | None = None) -> int:
@@ -131,7 +166,8 @@ def follow_expiries(today: datetime.date | None = None) -> int:
 
 
 def rebuild_everything() -> None:
-    """Rewrite every document and the whole vocabulary; every process rebuilds its index."""
+    """Rewrite every document and the whole vocabulary, reference flags included; every process
+    rebuilds its index."""
     with transaction.atomic():
         SearchTerm.objects.all().delete()
         with search_batch() as batch:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,7 +28,8 @@ from typing import Protocol
 import numpy as np
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from clusters.models import Capability, Cluster, Sector
@@ -54,6 +55,7 @@ SUGGESTION_MIN_SIMILARITY = 0.3
 CONFIDENT_SIMILARITY = 0.5
 CONFIDENT_RATIO = 0.92
 MAX_QUERY_WORDS = 12
+WORDS_PER_STATEMENT = 500  # words per statement, well within SQLite's limit on parameters
 WORD_RE = re.compile(r"[\w'-]+", re.UNICODE)
 OPERATOR_WORDS = {"or", "and", "not"}
 # Relevance tiers (see the module docstring).
@@ -220,7 +222,17 @@ class TextBackend(Protocol):
         """The real term most like this word, if one is like it at all."""
         ...
 
-    def write_documents(self, company_ids: Sequence[int] | None) -> None: ...
+    def write_documents(
+        self, company_ids: Sequence[int] | None, leaving: Collection[str] = ()
+    ) -> None:
+        """Rewrite these companies' documents (None: every company's) and keep the vocabulary
+        to the words published documents hold: add theirs, drop those only they held.
+        ``leaving``: words of documents already deleted with their companies."""
+        ...
+
+    def forget_unheld_terms(self, words: Collection[str]) -> None:
+        """Drop those of these words that no document holds and that are not reference words."""
+        ...
 
 
 # PostgreSQL ------------------------------------------------------------------------------------
@@ -275,12 +287,24 @@ _SOURCE = f"""
     FROM members_company c WHERE {{where}}
 """
 
+# Does any document hold this word (t.term)? Answered from the terms index (migration 0011).
+_HELD = """
+    SELECT 1 FROM members_searchdocument d
+    WHERE string_to_array(d.terms, ' ') @> ARRAY[t.term::text]"""
+
 # One statement: drop the documents of companies no longer published, write the others' (their
-# text as written, one line per weight, for the plain backend and highlighting, and the three
-# vectors), and add their words (name, summary, case-study titles) to the spelling vocabulary.
+# text as written, one line per weight, for the plain backend and highlighting; the three vectors;
+# their vocabulary words: name, summary, case-study titles), add those words to the spelling
+# vocabulary, and drop the words that may have left ({candidates}) that no document holds now.
+# Every part of one statement sees the tables as they were before it: ``old`` still reads the
+# words the documents held, and the final DELETE cannot see what the statement writes, so it is
+# told the new words (``fresh``) and asks only the documents outside {gone} for the rest.
 # (Built from the constant fragments above only; values always travel as parameters.)
 _WRITE = f"""
 WITH source AS ({_SOURCE}),
+old AS (
+    SELECT d.terms FROM members_searchdocument d WHERE {{gone}}
+),
 gone AS (
     DELETE FROM members_searchdocument d WHERE {{gone}} AND NOT EXISTS (
         SELECT 1 FROM source s WHERE s.id = d.company_id AND s.status = 'published'
@@ -288,33 +312,61 @@ gone AS (
 ),
 lines AS (
     SELECT s.id, translate(s.name, E'\\n\\r', '  ') AS name,
-        translate(s.middle, E'\\n\\r', '  ') AS middle, s.rest
+        translate(s.middle, E'\\n\\r', '  ') AS middle, s.rest,
+        coalesce((
+            SELECT string_agg(DISTINCT word, ' ' ORDER BY word) FROM (
+                SELECT left(btrim(piece, '''-'), 80) AS word FROM regexp_split_to_table(
+                    lower(s.name || ' ' || s.summary || ' ' || s.titles), '[^[:alnum:]_''-]+'
+                ) AS piece
+            ) words
+            WHERE length(word) >= 3 AND word !~ '^[0-9]+$'
+        ), '') AS terms
     FROM source s WHERE s.status = 'published'
 ),
 vectors AS (
-    SELECT l.id, l.name || E'\\n' || l.middle || E'\\n' || l.rest AS text,
+    SELECT l.id, l.terms, l.name || E'\\n' || l.middle || E'\\n' || l.rest AS text,
         setweight(to_tsvector('english', translate(l.name, '/', ' ')), 'A') AS a,
         setweight(to_tsvector('english', translate(l.middle, '/', ' ')), 'B') AS b,
         setweight(to_tsvector('english', translate(l.rest, '/', ' ')), 'C') AS c
     FROM lines l
 ),
 saved AS (
-    INSERT INTO members_searchdocument (company_id, text, name_vector, ranking, document)
-    SELECT id, text, a, a || b, a || b || c FROM vectors
+    INSERT INTO members_searchdocument (company_id, text, name_vector, ranking, document, terms)
+    SELECT id, text, a, a || b, a || b || c, terms FROM vectors
     ON CONFLICT (company_id) DO UPDATE SET text = EXCLUDED.text,
         name_vector = EXCLUDED.name_vector, ranking = EXCLUDED.ranking,
-        document = EXCLUDED.document
+        document = EXCLUDED.document, terms = EXCLUDED.terms
+),
+fresh AS (
+    SELECT DISTINCT unnest(string_to_array(l.terms, ' ')) AS term FROM lines l
+),
+added AS (
+    INSERT INTO members_searchterm (term, reference) SELECT term, FALSE FROM fresh
+    ON CONFLICT (term) DO NOTHING
+),
+leaving AS MATERIALIZED (
+    SELECT unnest(string_to_array(o.terms, ' ')) AS term FROM old o
+    UNION SELECT unnest(%(leaving)s::text[])
+    EXCEPT SELECT term FROM fresh
 )
-INSERT INTO members_searchterm (term)
-SELECT DISTINCT left(word, 80) FROM (
-    SELECT btrim(piece, '''-') AS word FROM source s,
-        regexp_split_to_table(lower(s.name || ' ' || s.summary || ' ' || s.titles),
-                              '[^[:alnum:]_''-]+') AS piece
-    WHERE s.status = 'published'
-) words
-WHERE length(word) >= 3 AND word !~ '^[0-9]+$'
-ON CONFLICT (term) DO NOTHING
+DELETE FROM members_searchterm t
+WHERE {{candidates}} AND NOT t.reference AND NOT EXISTS ({_HELD} AND NOT ({{gone}}))
 """
+# The words that may have left when some documents are rewritten: those they held, and those of
+# documents already deleted with their companies (%(leaving)s), but not their new words. Worked
+# out first, so that an edit that keeps its words asks nothing more. When every document is
+# rewritten: every word that is not one of their new words.
+_SOME_LEFT = "t.term IN (SELECT term FROM leaving)"
+_ANY_LEFT = "NOT EXISTS (SELECT 1 FROM fresh f WHERE f.term = t.term)"
+
+# Two writers at once can leave the vocabulary one word off, and nothing here can stop that
+# short of serialising every write: each statement's prune sees only what was committed when it
+# began. One archives the last company saying "kelpie" while another publishes a new one saying
+# it: the first prunes "kelpie" without seeing the second's document (and the second inserted
+# nothing, the word being there), so a published word is missing until the next write of a
+# company holding it. Or the two companies holding "kelpie" drop it at once: each sees the
+# other's old document, neither prunes, and the orphan stays. ``manage.py rebuild_search_index``
+# makes the vocabulary exact again; suggestions stay safe meanwhile (one must find companies).
 
 
 def _write_params() -> dict[str, str | datetime.date]:
@@ -340,13 +392,15 @@ SELECT
 """
 
 
-# The documents' GIN indexes (members/migrations/0005) keep no pending list, so every search
-# reads exact, compact posting lists. Writing thousands of documents that way costs about 1 ms
-# each per index, so large writes switch the pending list on while they write, then fold it in.
+# The documents' GIN indexes (members/migrations/0005 and 0011) keep no pending list, so every
+# search reads exact, compact posting lists. Writing thousands of documents that way costs about
+# 1 ms each per index, so large writes switch the pending list on while they write, then fold it
+# in.
 GIN_INDEXES = (
     "members_searchdocument_document_gin",
     "members_searchdocument_ranking_gin",
     "members_searchdocument_name_gin",
+    "members_searchdocument_terms_gin",
 )
 MANY_DOCUMENTS = 200
 
@@ -448,16 +502,32 @@ class PostgresText:
             row = cursor.fetchone()
         return Correction(row[0], row[1] >= CONFIDENT_SIMILARITY) if row else None
 
-    def write_documents(self, company_ids: Sequence[int] | None) -> None:
+    def write_documents(
+        self, company_ids: Sequence[int] | None, leaving: Collection[str] = ()
+    ) -> None:
         many = company_ids is None or len(company_ids) > MANY_DOCUMENTS
         with connection.cursor() as cursor, _gin_batched(cursor, many):
             if company_ids is None:
-                cursor.execute(_WRITE.format(where="TRUE", gone="TRUE"), _write_params())
+                write = _WRITE.format(where="TRUE", gone="TRUE", candidates=_ANY_LEFT)
+                cursor.execute(write, {**_write_params(), "leaving": []})
             elif company_ids:
-                cursor.execute(
-                    _WRITE.format(where="c.id = ANY(%(ids)s)", gone="d.company_id = ANY(%(ids)s)"),
-                    {**_write_params(), "ids": list(company_ids)},
+                write = _WRITE.format(
+                    where="c.id = ANY(%(ids)s)",
+                    gone="d.company_id = ANY(%(ids)s)",
+                    candidates=_SOME_LEFT,
                 )
+                params = {**_write_params(), "ids": list(company_ids), "leaving": sorted(leaving)}
+                cursor.execute(write, params)
+
+    def forget_unheld_terms(self, words: Collection[str]) -> None:
+        if not words:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM members_searchterm t WHERE t.term = ANY(%s) AND NOT t.reference"
+                f" AND NOT EXISTS ({_HELD})",
+                [sorted(words)],
+            )
 
 
 # SQLite and anything else ------------------------------------------------------------------------
@@ -509,12 +579,15 @@ class PlainText:
         ratio = difflib.SequenceMatcher(None, word, matches[0]).ratio()
         return Correction(matches[0], ratio >= CONFIDENT_RATIO)
 
-    def write_documents(self, company_ids: Sequence[int] | None) -> None:
+    def write_documents(
+        self, company_ids: Sequence[int] | None, leaving: Collection[str] = ()
+    ) -> None:
         companies = Company.objects.all()
         if company_ids is not None:
             companies = companies.filter(pk__in=list(company_ids))
         today = timezone.localdate()
-        companies = companies.select_related("region").prefetch_related(
+        # The old document comes along, for the words it held.
+        companies = companies.select_related("region", "search_document").prefetch_related(
             Prefetch("clusters", queryset=Cluster.objects.active()),
             Prefetch("capabilities", queryset=Capability.objects.active()),
             Prefetch("sectors", queryset=Sector.objects.active()),
@@ -532,8 +605,10 @@ class PlainText:
             ),
             "case_studies",
         )
-        documents, vocabulary, published = [], set(), []
+        documents, published = [], []
+        before, fresh = set(leaving), set()
         for company in companies:
+            before.update(_old_terms(company))
             if not company.is_published:
                 continue
             published.append(company.pk)
@@ -541,16 +616,42 @@ class PlainText:
             rest = [company.description, *(f"{s.title}. {s.client}. {s.summary}" for s in studies)]
             lines = [company.name, " ".join(_held_words(company)), " ".join(rest)]
             text = "\n".join([*(" ".join(line.split()) for line in lines[:2]), lines[2]])
-            documents.append(SearchDocument(company=company, text=text))
-            vocabulary |= words_of([company.name, company.summary, *(s.title for s in studies)])
+            terms = words_of([company.name, company.summary, *(s.title for s in studies)])
+            terms_line = " ".join(sorted(terms))
+            documents.append(SearchDocument(company=company, text=text, terms=terms_line))
+            fresh |= terms
         stale = SearchDocument.objects.exclude(company_id__in=published)
         if company_ids is not None:
             stale = stale.filter(company_id__in=list(company_ids))
         stale.delete()
         SearchDocument.objects.bulk_create(
-            documents, update_conflicts=True, unique_fields=["company"], update_fields=["text"]
+            documents,
+            update_conflicts=True,
+            unique_fields=["company"],
+            update_fields=["text", "terms"],
         )
-        add_terms(vocabulary)
+        if company_ids is None:  # every document rewritten: its words are all the company words
+            SearchTerm.objects.filter(reference=False).delete()
+        add_terms(fresh)
+        if company_ids is not None:
+            self.forget_unheld_terms(before - fresh)
+
+    def forget_unheld_terms(self, words: Collection[str]) -> None:
+        padded = Concat(Value(" "), "terms", Value(" "), output_field=TextField())
+        word = Concat(Value(" "), OuterRef("term"), Value(" "), output_field=TextField())
+        held = Exists(SearchDocument.objects.annotate(padded=padded).filter(padded__contains=word))
+        ordered = sorted(words)
+        for start in range(0, len(ordered), WORDS_PER_STATEMENT):
+            batch = ordered[start : start + WORDS_PER_STATEMENT]
+            SearchTerm.objects.filter(term__in=batch, reference=False).exclude(held).delete()
+
+
+def _old_terms(company: Company) -> list[str]:
+    """The words the company's document held before this write (none without a document)."""
+    try:
+        return company.search_document.terms.split()
+    except SearchDocument.DoesNotExist:
+        return []
 
 
 def _held_words(company: Company) -> Iterator[str]:
