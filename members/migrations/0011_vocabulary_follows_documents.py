@@ -24,7 +24,7 @@ def set_up(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_shared_shortlist_evidence'),
+        ('members', '0010_shared_shortlist_expiry'),
     ]
 
     operations = [
