@@ -75,7 +75,7 @@ def wait_seconds(request: HttpRequest, action: str) -> int:
 def too_many(request: HttpRequest, *, action: str, wait: int) -> HttpResponse:
     """The 429 page: what was limited and when to try again."""
     retry_at = timezone.localtime() + datetime.timedelta(seconds=wait)
-    context = {"doing": DOING[action], "wait_minutes": -(-wait // 60), "retry_at": retry_at}
+    context = {"doing": DOING[action], "wait_minutes": math.ceil(wait / 60), "retry_at": retry_at}
     response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(wait)
     return response
@@ -106,7 +106,7 @@ def rate_limited[**P](
 # A slot is held at most this long, so a process killed mid-export gives its slot back.
 SLOT_SECONDS = 300
 SLOT_POLL_SECONDS = 0.2
-SLOT_POLL_SECONDS_MAX = 5  # a waiting place outlives its wait by this much, then frees itself
+PLACE_GRACE_SECONDS = 5  # a waiting place outlives its wait by this much, then frees itself
 BUSY_RETRY_SECONDS = 30
 
 
@@ -133,7 +133,7 @@ class ExportSlot:
             self.key = _take(slots, self.token, SLOT_SECONDS)
             if self.key or wait <= 0:
                 return bool(self.key)
-            place = _take(places, self.token, math.ceil(wait) + SLOT_POLL_SECONDS_MAX)
+            place = _take(places, self.token, math.ceil(wait) + PLACE_GRACE_SECONDS)
             if not place:
                 return False
             try:

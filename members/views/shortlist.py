@@ -168,12 +168,20 @@ def _expired(request: HttpRequest, saved: SharedShortlist) -> HttpResponse:
     return render(request, "members/shortlist_expired.html", context, status=410)
 
 
-@require_safe
-def shared(request: HttpRequest, key: str) -> HttpResponse:
+def _opened(request: HttpRequest, key: str) -> SharedShortlist | HttpResponse:
+    """The permanent link being opened (which keeps it another year), or its 410 page."""
     saved = get_object_or_404(SharedShortlist, key=key)
     if saved.is_expired():
         return _expired(request, saved)
     saved.visit()
+    return saved
+
+
+@require_safe
+def shared(request: HttpRequest, key: str) -> HttpResponse:
+    saved = _opened(request, key)
+    if isinstance(saved, HttpResponse):
+        return saved
     entries, unknown = shortlist_entries(saved.company_ids, saved.snapshot)
     context = {"entries": entries, "unknown_count": unknown, "shared": saved}
     return render(request, "members/shortlist.html", context)
@@ -229,8 +237,5 @@ def export(request: HttpRequest) -> HttpResponseBase:
 @require_safe
 @rate_limited("export")
 def shared_export(request: HttpRequest, key: str) -> HttpResponseBase:
-    saved = get_object_or_404(SharedShortlist, key=key)
-    if saved.is_expired():
-        return _expired(request, saved)
-    saved.visit()
-    return _csv(request, saved)
+    saved = _opened(request, key)
+    return saved if isinstance(saved, HttpResponse) else _csv(request, saved)
